@@ -1,0 +1,201 @@
+#!/usr/bin/env bash
+# Starts FirstViscount's backing services on loopback, on the project's own ports:
+#   PostgreSQL 15 on 15432, Redis 7 on 16379, ClickHouse (HTTP) on 18123.
+# Usage: deploy/services.sh up|down|status
+# Data lives under .data/ in the repository (git-ignored), or $FV_DATA_DIR.
+# Idempotent: `up` reuses a server that already answers on its port; `down` stops
+# only the processes this script started (their PID files are under the data folder).
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+data=${FV_DATA_DIR:-$repo/.data}
+pg_port=${FV_PG_PORT:-15432}
+redis_port=${FV_REDIS_PORT:-16379}
+ch_http_port=${FV_CH_HTTP_PORT:-18123}
+ch_tcp_port=${FV_CH_TCP_PORT:-19000}
+pg_bin=/usr/lib/postgresql/15/bin
+pg_user=firstviscount
+pg_password=firstviscount
+
+log() { printf '[services] %s\n' "$*" >&2; }
+fail() { printf '[services] error: %s\n' "$*" >&2; exit 1; }
+
+is_root() { [ "$(id -u)" -eq 0 ]; }
+
+# PostgreSQL refuses to run as root, so as root it runs as the `postgres` OS user.
+as_pg_user() {
+  if is_root; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+port_answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+wait_until() {
+  local what=$1 tries=$2; shift 2
+  for _ in $(seq "$tries"); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    sleep 0.5
+  done
+  fail "$what did not answer in time; see its log under $data"
+}
+
+install_missing() {
+  local missing=()
+  [ -x "$pg_bin/postgres" ] || missing+=(postgresql-15)
+  command -v redis-server >/dev/null || missing+=(redis-server)
+  command -v clickhouse-server >/dev/null || missing+=(clickhouse-server)
+  command -v clickhouse-client >/dev/null || missing+=(clickhouse-client)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing ${missing[*]}"
+  local sudo=""
+  is_root || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# A data folder inside a 0700 temporary directory is unreachable for the postgres user;
+# give every ancestor the search (x) bit so it can reach its own folder.
+open_path_for_pg_user() {
+  is_root || return 0
+  local dir=$1
+  while [ "$dir" != "/" ]; do
+    chmod o+x "$dir" 2>/dev/null || true
+    dir=$(dirname "$dir")
+  done
+}
+
+pg_up() {
+  if port_answers "$pg_port"; then log "PostgreSQL already answers on $pg_port"; return 0; fi
+  local dir=$data/postgres
+  mkdir -p "$dir"
+  open_path_for_pg_user "$dir"
+  is_root && chown postgres:postgres "$dir"
+  if [ ! -f "$dir/db/PG_VERSION" ]; then
+    log "initialising PostgreSQL in $dir/db"
+    local pwfile=$dir/pwfile
+    echo "$pg_password" >"$pwfile"
+    is_root && chown postgres:postgres "$pwfile"
+    as_pg_user "$pg_bin/initdb" -D "$dir/db" -U "$pg_user" --pwfile="$pwfile" \
+      --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C >"$dir/initdb.log"
+    rm -f "$pwfile"
+    cat >>"$dir/db/postgresql.conf" <<EOF
+listen_addresses = '127.0.0.1'
+port = $pg_port
+unix_socket_directories = '$dir'
+max_connections = 300
+shared_buffers = 256MB
+synchronous_commit = on
+fsync = on
+max_prepared_transactions = 0
+EOF
+  fi
+  as_pg_user "$pg_bin/pg_ctl" -D "$dir/db" -l "$dir/postgres.log" -w -t 60 start >/dev/null
+  wait_until PostgreSQL 60 "$pg_bin/pg_isready" -h 127.0.0.1 -p "$pg_port"
+  as_pg_user "$pg_bin/psql" -h "$dir" -p "$pg_port" -U "$pg_user" -d postgres -tAc \
+    "SELECT 1 FROM pg_database WHERE datname = 'firstviscount'" | grep -q 1 ||
+    as_pg_user "$pg_bin/createdb" -h "$dir" -p "$pg_port" -U "$pg_user" firstviscount
+  log "PostgreSQL up on 127.0.0.1:$pg_port"
+}
+
+pg_down() {
+  local dir=$data/postgres
+  [ -f "$dir/db/postmaster.pid" ] || return 0
+  as_pg_user "$pg_bin/pg_ctl" -D "$dir/db" -m fast -w stop >/dev/null && log "PostgreSQL stopped"
+}
+
+redis_up() {
+  if port_answers "$redis_port"; then log "Redis already answers on $redis_port"; return 0; fi
+  local dir=$data/redis
+  mkdir -p "$dir"
+  redis-server --bind 127.0.0.1 --port "$redis_port" --dir "$dir" --daemonize yes \
+    --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" \
+    --appendonly yes --appendfsync everysec --save "" >/dev/null
+  wait_until Redis 40 redis-cli -p "$redis_port" ping
+  log "Redis up on 127.0.0.1:$redis_port"
+}
+
+redis_down() { stop_pidfile Redis "$data/redis/redis.pid"; }
+
+clickhouse_config() {
+  local dir=$1
+  cat >"$dir/config.xml" <<EOF
+<?xml version="1.0"?>
+<yandex>
+  <logger><level>warning</level><log>$dir/clickhouse.log</log><errorlog>$dir/clickhouse.err.log</errorlog><size>100M</size><count>2</count></logger>
+  <http_port>$ch_http_port</http_port>
+  <tcp_port>$ch_tcp_port</tcp_port>
+  <listen_host>127.0.0.1</listen_host>
+  <max_connections>512</max_connections>
+  <keep_alive_timeout>30</keep_alive_timeout>
+  <max_concurrent_queries>100</max_concurrent_queries>
+  <uncompressed_cache_size>1073741824</uncompressed_cache_size>
+  <mark_cache_size>1073741824</mark_cache_size>
+  <path>$dir/db/</path>
+  <tmp_path>$dir/tmp/</tmp_path>
+  <user_files_path>$dir/user_files/</user_files_path>
+  <format_schema_path>$dir/format_schemas/</format_schema_path>
+  <users_config>$dir/users.xml</users_config>
+  <default_profile>default</default_profile>
+  <default_database>default</default_database>
+  <timezone>UTC</timezone>
+  <mlock_executable>false</mlock_executable>
+</yandex>
+EOF
+  cat >"$dir/users.xml" <<'EOF'
+<?xml version="1.0"?>
+<yandex>
+  <profiles><default><max_memory_usage>4000000000</max_memory_usage><load_balancing>random</load_balancing></default></profiles>
+  <users><default><password></password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks><profile>default</profile><quota>default</quota></default></users>
+  <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
+</yandex>
+EOF
+}
+
+clickhouse_up() {
+  if port_answers "$ch_http_port"; then log "ClickHouse already answers on $ch_http_port"; return 0; fi
+  local dir=$data/clickhouse
+  mkdir -p "$dir/db" "$dir/tmp" "$dir/user_files" "$dir/format_schemas"
+  clickhouse_config "$dir"
+  clickhouse-server --config-file="$dir/config.xml" --pid-file="$dir/clickhouse.pid" --daemon
+  wait_until ClickHouse 120 curl -sf "http://127.0.0.1:$ch_http_port/ping"
+  log "ClickHouse up on 127.0.0.1:$ch_http_port"
+}
+
+clickhouse_down() { stop_pidfile ClickHouse "$data/clickhouse/clickhouse.pid"; }
+
+stop_pidfile() {
+  local what=$1 pidfile=$2 pid
+  [ -f "$pidfile" ] || return 0
+  pid=$(cat "$pidfile")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill "$pid"
+    for _ in $(seq 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+    log "$what stopped"
+  fi
+  rm -f "$pidfile"
+}
+
+status() {
+  local rc=0
+  if "$pg_bin/pg_isready" -q -h 127.0.0.1 -p "$pg_port"; then echo "postgresql  up    127.0.0.1:$pg_port"; else echo "postgresql  down"; rc=1; fi
+  if port_answers "$redis_port"; then echo "redis       up    127.0.0.1:$redis_port"; else echo "redis       down"; rc=1; fi
+  if curl -sf "http://127.0.0.1:$ch_http_port/ping" >/dev/null; then echo "clickhouse  up    127.0.0.1:$ch_http_port"; else echo "clickhouse  down"; rc=1; fi
+  return $rc
+}
+
+case "${1:-}" in
+  up)
+    install_missing
+    mkdir -p "$data"
+    pg_up
+    redis_up
+    clickhouse_up
+    ;;
+  down)
+    clickhouse_down
+    redis_down
+    pg_down
+    ;;
+  status) status ;;
+  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+esac
