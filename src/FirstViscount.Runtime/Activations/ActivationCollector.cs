@@ -1,0 +1,42 @@
+using FirstViscount.Hosting;
+namespace FirstViscount.Activations;
+
+/// <summary>
+/// Deactivates activations idle longer than their collection age, checking every collection quantum on the
+/// silo's <see cref="TimeProvider"/> (so a fake clock drives it in tests).
+/// </summary>
+internal sealed class ActivationCollector : IDisposable
+{
+    private readonly SiloRuntime runtime;
+    private readonly ITimer timer;
+    private Task lastCollection = Task.CompletedTask;
+
+    public ActivationCollector(SiloRuntime runtime)
+    {
+        this.runtime = runtime;
+        var quantum = runtime.Options.CollectionQuantum;
+        timer = runtime.Time.CreateTimer(static state => ((ActivationCollector)state!).Collect(), this, quantum, quantum);
+    }
+
+    /// <summary>The deactivations started by the latest collection round.</summary>
+    public Task LastCollection => Volatile.Read(ref lastCollection);
+
+    public Task Collect()
+    {
+        var deactivations = new List<Task>();
+        foreach (var activation in runtime.Directory.Snapshot())
+        {
+            var age = activation.GrainClass.CollectionAge ?? runtime.Options.DefaultCollectionAge;
+            if (activation.IsIdleFor(age))
+            {
+                deactivations.Add(activation.DeactivateAsync(
+                    new DeactivationReason(DeactivationReasonCode.IdleTimeout, $"idle for more than {age}")));
+            }
+        }
+        var round = Task.WhenAll(deactivations);
+        Volatile.Write(ref lastCollection, round);
+        return round;
+    }
+
+    public void Dispose() => timer.Dispose();
+}

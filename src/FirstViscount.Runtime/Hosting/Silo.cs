@@ -1,0 +1,174 @@
+using FirstViscount.Activations;
+using FirstViscount.Catalog;
+using FirstViscount.Membership;
+using FirstViscount.Messaging;
+using FirstViscount.Placement;
+using FirstViscount.Serialization;
+using FirstViscount.State;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace FirstViscount.Hosting;
+
+/// <summary>
+/// A cluster process: hosts activations of the grains it owns, serves calls from other silos and clients,
+/// and follows membership, deactivating grains that move elsewhere when the cluster changes.
+/// </summary>
+public sealed partial class Silo : IAsyncDisposable, IWriteFence
+{
+    private static long lastGeneration;
+
+    private readonly ServiceProvider services;
+    private readonly SiloRuntime runtime;
+    private readonly IClusterMembership membership;
+    private readonly IMessageTransport transport;
+    private readonly OutboundCalls outbound;
+    private readonly InboundCalls inbound;
+    private ActivationCollector? collector;
+    private volatile bool stopping;
+    private volatile bool killed;
+
+    internal Silo(ServiceProvider services, SiloOptions options)
+    {
+        this.services = services;
+        Options = options;
+        membership = services.GetRequiredService<IClusterMembership>();
+        transport = services.GetRequiredService<IMessageTransport>();
+        var time = services.GetRequiredService<TimeProvider>();
+        Address = new SiloAddress(options.Endpoint, NextGeneration(time));
+        var catalog = new GrainTypeCatalog();
+        runtime = new SiloRuntime
+        {
+            Options = options,
+            Time = time,
+            Services = services,
+            Logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("FirstViscount.Silo"),
+            Catalog = catalog,
+            Fence = this,
+        };
+        var router = new GrainCallRouter(runtime, Address, membership, catalog, options.CallTimeout);
+        var json = GrainJson.Create(() => router);
+        runtime.Router = router;
+        runtime.Json = json;
+        runtime.GrainFactory = router.GrainFactory = new GrainFactory(catalog, router);
+        outbound = new OutboundCalls(transport, membership, router, time) { Json = json };
+        router.Outbound = outbound;
+        inbound = new InboundCalls(router) { Json = json };
+    }
+
+    public SiloAddress Address { get; }
+
+    public SiloOptions Options { get; }
+
+    public IGrainFactory GrainFactory => runtime.GrainFactory;
+
+    public IServiceProvider Services => services;
+
+    public int ActivationCount => runtime.Directory.Count;
+
+    /// <summary>True while the silo is a member in good standing and may serve grains and write state.</summary>
+    public bool IsServing => !killed && !stopping && membership.IsServing;
+
+    /// <summary>The deactivations started by the latest idle-collection round.</summary>
+    public Task IdleCollection => collector?.LastCollection ?? Task.CompletedTask;
+
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        runtime.Catalog.Refresh();
+        await transport.ListenAsync(Address, inbound, cancellationToken);
+        membership.ViewChanged += OnViewChanged;
+        await membership.JoinAsync(Address, cancellationToken);
+        collector = new ActivationCollector(runtime);
+        LogStarted(runtime.Logger, Address, membership.GetType().Name, transport.GetType().Name,
+            string.Join(", ", services.GetKeyedServices<IGrainStorage>(KeyedService.AnyKey).Select(s => s.GetType().Name).Distinct()));
+    }
+
+    /// <summary>Graceful stop: every activation deactivates (OnDeactivateAsync runs), then the silo leaves at once.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (stopping || killed)
+        {
+            return;
+        }
+        stopping = true;
+        collector?.Dispose();
+        var shuttingDown = new DeactivationReason(DeactivationReasonCode.ShuttingDown, "the silo is stopping");
+        await Task.WhenAll(runtime.Directory.Snapshot().Select(a => a.DeactivateAsync(shuttingDown))).WaitAsync(cancellationToken);
+        membership.ViewChanged -= OnViewChanged;
+        await membership.LeaveAsync(cancellationToken);
+        await transport.DisposeAsync();
+        outbound.AbortAll();
+        LogStopped(runtime.Logger, Address);
+    }
+
+    /// <summary>Abrupt end, as when the process dies: no deactivation, no write-back, connections cut.</summary>
+    internal void Kill()
+    {
+        killed = true;
+        collector?.Dispose();
+        membership.ViewChanged -= OnViewChanged;
+        transport.Abort();
+        foreach (var activation in runtime.Directory.Snapshot())
+        {
+            activation.Abort();
+            runtime.Directory.Remove(activation);
+        }
+        outbound.AbortAll();
+        (membership as IDisposable)?.Dispose();
+    }
+
+    /// <summary>Idle collection now, without waiting for the next quantum.</summary>
+    public Task CollectIdleActivationsAsync() => collector?.Collect() ?? Task.CompletedTask;
+
+    public void EnsureCanWrite()
+    {
+        if (killed || !membership.IsServing)
+        {
+            throw new WriteFencedException($"Silo {Address} is no longer a member in good standing; it must not write grain state.");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!killed)
+        {
+            await StopAsync();
+        }
+        await services.DisposeAsync();
+    }
+
+    public override string ToString() => Address.ToString();
+
+    private void OnViewChanged(ClusterView view)
+    {
+        foreach (var activation in runtime.Directory.Snapshot())
+        {
+            if (RendezvousPlacement.SelectOwner(activation.GrainId, view) != Address)
+            {
+                activation.Deactivate(new DeactivationReason(DeactivationReasonCode.PlacementChanged, $"owned by another silo in view {view.Version}"));
+            }
+        }
+    }
+
+    /// <summary>Generations are start times in ticks, strictly increasing within a process.</summary>
+    private static long NextGeneration(TimeProvider time)
+    {
+        var now = DateTime.UtcNow.Ticks;
+        _ = time;
+        while (true)
+        {
+            var last = Interlocked.Read(ref lastGeneration);
+            var next = Math.Max(now, last + 1);
+            if (Interlocked.CompareExchange(ref lastGeneration, next, last) == last)
+            {
+                return next;
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Silo {Address} started: membership {Membership}, transport {Transport}, grain storage {Storage}")]
+    private static partial void LogStarted(ILogger logger, SiloAddress address, string membership, string transport, string storage);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Silo {Address} stopped")]
+    private static partial void LogStopped(ILogger logger, SiloAddress address);
+}
