@@ -6,10 +6,8 @@ namespace FirstViscount.Membership;
 /// </summary>
 public sealed record SiloAddress(string Endpoint, long Generation)
 {
-    private ulong? hash;
-
-    /// <summary>A process-independent hash, used by rendezvous placement.</summary>
-    public ulong StableHash => hash ??= StableHashing.Hash(ToString());
+    /// <summary>A process-independent hash, used by rendezvous placement. Derived from the other members.</summary>
+    public ulong StableHash { get; } = StableHashing.Hash($"{Endpoint}@{Generation}");
 
     public override string ToString() => $"{Endpoint}@{Generation}";
 

@@ -18,7 +18,7 @@ internal sealed class ActivationCollector : IDisposable
         timer = runtime.Time.CreateTimer(static state => ((ActivationCollector)state!).Collect(), this, quantum, quantum);
     }
 
-    /// <summary>The deactivations started by the latest collection round.</summary>
+    /// <summary>Completes when every deactivation started by collection rounds so far has finished.</summary>
     public Task LastCollection => Volatile.Read(ref lastCollection);
 
     public Task Collect()
@@ -34,7 +34,11 @@ internal sealed class ActivationCollector : IDisposable
             }
         }
         var round = Task.WhenAll(deactivations);
-        Volatile.Write(ref lastCollection, round);
+        lock (timer)
+        {
+            // A later round skips activations already deactivating, so it must not hide an earlier round.
+            lastCollection = lastCollection.IsCompleted ? round : Task.WhenAll(lastCollection, round);
+        }
         return round;
     }
 

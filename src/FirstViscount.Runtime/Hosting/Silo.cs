@@ -66,6 +66,9 @@ public sealed partial class Silo : IAsyncDisposable, IWriteFence
 
     public int ActivationCount => runtime.Directory.Count;
 
+    /// <summary>Whether an activation of <paramref name="grainId"/> lives on this silo now.</summary>
+    public bool HostsActivationOf(GrainId grainId) => runtime.Directory.TryGet(grainId, out _);
+
     /// <summary>True while the silo is a member in good standing and may serve grains and write state.</summary>
     public bool IsServing => !killed && !stopping && membership.IsServing;
 
@@ -93,7 +96,21 @@ public sealed partial class Silo : IAsyncDisposable, IWriteFence
         stopping = true;
         collector?.Dispose();
         var shuttingDown = new DeactivationReason(DeactivationReasonCode.ShuttingDown, "the silo is stopping");
-        await Task.WhenAll(runtime.Directory.Snapshot().Select(a => a.DeactivateAsync(shuttingDown))).WaitAsync(cancellationToken);
+        var deactivations = Task.WhenAll(runtime.Directory.Snapshot().Select(a => a.DeactivateAsync(shuttingDown)));
+        try
+        {
+            // A request that never finishes must not hold the silo up forever.
+            await deactivations.WaitAsync(Options.DeactivationTimeout, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            foreach (var straggler in runtime.Directory.Snapshot())
+            {
+                LogAbandoned(runtime.Logger, straggler.GrainId);
+                straggler.Abort();
+                runtime.Directory.Remove(straggler);
+            }
+        }
         membership.ViewChanged -= OnViewChanged;
         await membership.LeaveAsync(cancellationToken);
         await transport.DisposeAsync();
@@ -168,6 +185,9 @@ public sealed partial class Silo : IAsyncDisposable, IWriteFence
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Silo {Address} started: membership {Membership}, transport {Transport}, grain storage {Storage}")]
     private static partial void LogStarted(ILogger logger, SiloAddress address, string membership, string transport, string storage);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Abandoned {GrainId}: it did not deactivate within the deactivation timeout")]
+    private static partial void LogAbandoned(ILogger logger, GrainId grainId);
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Silo {Address} stopped")]
     private static partial void LogStopped(ILogger logger, SiloAddress address);
