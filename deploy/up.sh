@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The README's run command: starts the services and the silos, and prints where to reach them.
+# Running it again leaves what already runs alone. deploy/down.sh stops everything it started.
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo"
+run=${FV_DATA_DIR:-$repo/.data}/run
+mkdir -p "$run"
+
+deploy/services.sh up
+dotnet build src/FirstViscount.Silo -c Release --nologo -v quiet
+
+start_silo() {
+  local name=$1 http_port=$2
+  local pidfile=$run/$name.pid
+  if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+    echo "[up] $name already runs (pid $(cat "$pidfile"))" >&2
+  else
+    Silo__Endpoint=$name Urls="http://127.0.0.1:$http_port" \
+      nohup dotnet "src/FirstViscount.Silo/bin/Release/net10.0/FirstViscount.Silo.dll" \
+      --contentRoot "$repo/src/FirstViscount.Silo" >"$run/$name.log" 2>&1 &
+    echo $! >"$pidfile"
+  fi
+  for _ in $(seq 60); do
+    if curl -sf "http://127.0.0.1:$http_port/health/ready" >/dev/null; then
+      echo "[up] $name ready at http://127.0.0.1:$http_port" >&2
+      return 0
+    fi
+    sleep 0.5
+  done
+  echo "[up] $name did not become ready; see $run/$name.log" >&2
+  exit 1
+}
+
+start_silo silo-1 5080
+
+cat <<TXT
+
+FirstViscount is up.
+  Silo gateway   http://127.0.0.1:5080    (health: /health/live, /health/ready)
+  PostgreSQL     127.0.0.1:15432  user firstviscount / password firstviscount, database firstviscount
+  Redis          127.0.0.1:16379
+  ClickHouse     http://127.0.0.1:18123
+Logs under $run. Stop everything with deploy/down.sh.
+TXT
