@@ -2,14 +2,27 @@ using FirstViscount.Membership;
 
 namespace FirstViscount.Transport;
 
-/// <summary>One caller-to-callee connection of the in-memory transport.</summary>
-internal sealed class InMemoryConnection(SiloAddress target, IOutboundFrameHandler caller, IInboundFrameHandler callee, Action<InMemoryConnection> onClosed)
-    : IOutboundConnection, IReplyChannel
+/// <summary>One caller-to-callee connection of the in-memory transport; frames keep their order in each direction.</summary>
+internal sealed class InMemoryConnection : IOutboundConnection, IReplyChannel
 {
-    private readonly IOutboundFrameHandler caller = caller;
+    private readonly IOutboundFrameHandler caller;
+    private readonly IInboundFrameHandler callee;
+    private readonly Action<InMemoryConnection> onClosed;
+    private readonly OrderedDelivery requests;
+    private readonly OrderedDelivery responses;
     private volatile bool closed;
 
-    public SiloAddress Target { get; } = target;
+    public InMemoryConnection(SiloAddress target, IOutboundFrameHandler caller, IInboundFrameHandler callee, Action<InMemoryConnection> onClosed)
+    {
+        Target = target;
+        this.caller = caller;
+        this.callee = callee;
+        this.onClosed = onClosed;
+        requests = new OrderedDelivery(DeliverRequest);
+        responses = new OrderedDelivery(DeliverResponse);
+    }
+
+    public SiloAddress Target { get; }
 
     public bool IsConnected => !closed;
 
@@ -19,32 +32,16 @@ internal sealed class InMemoryConnection(SiloAddress target, IOutboundFrameHandl
         {
             throw new SiloUnavailableException($"The connection to {Target} is closed.", requestMayHaveStarted: false);
         }
-        var copy = frame.ToArray();
-        ThreadPool.UnsafeQueueUserWorkItem(static state =>
-        {
-            var (connection, bytes) = state;
-            if (!connection.closed)
-            {
-                connection.DeliverRequest(bytes);
-            }
-        }, (this, copy), preferLocal: false);
+        requests.Enqueue(frame.ToArray());
     }
 
     public void Reply(ReadOnlyMemory<byte> frame)
     {
-        if (closed)
+        if (!closed)
         {
-            return; // the caller is gone; its calls were failed when the connection closed
+            responses.Enqueue(frame.ToArray());
         }
-        var copy = frame.ToArray();
-        ThreadPool.UnsafeQueueUserWorkItem(static state =>
-        {
-            var (connection, bytes) = state;
-            if (!connection.closed)
-            {
-                connection.caller.OnResponse(connection, bytes);
-            }
-        }, (this, copy), preferLocal: false);
+        // else: the caller is gone; its calls were failed when the connection closed.
     }
 
     public void Close(Exception? error)
@@ -60,6 +57,10 @@ internal sealed class InMemoryConnection(SiloAddress target, IOutboundFrameHandl
 
     private void DeliverRequest(byte[] frame)
     {
+        if (closed)
+        {
+            return;
+        }
         try
         {
             callee.OnRequest(this, frame);
@@ -68,6 +69,14 @@ internal sealed class InMemoryConnection(SiloAddress target, IOutboundFrameHandl
         {
             // A malformed frame breaks the connection, as a network transport would.
             Close(error);
+        }
+    }
+
+    private void DeliverResponse(byte[] frame)
+    {
+        if (!closed)
+        {
+            caller.OnResponse(this, frame);
         }
     }
 }
