@@ -78,6 +78,10 @@ public sealed partial class Silo : IAsyncDisposable, IWriteFence
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         runtime.Catalog.Refresh();
+        foreach (var task in services.GetServices<ISiloStartupTask>())
+        {
+            await task.RunAsync(cancellationToken);
+        }
         await transport.ListenAsync(Address, inbound, cancellationToken);
         membership.ViewChanged += OnViewChanged;
         await membership.JoinAsync(Address, cancellationToken);

@@ -1,0 +1,40 @@
+using FirstViscount.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace FirstViscount.Postgres;
+
+/// <summary>Registration of the PostgreSQL providers.</summary>
+public static class PostgresProviderExtensions
+{
+    /// <summary>Adds grain storage named <paramref name="name"/> in PostgreSQL.</summary>
+    public static SiloBuilder AddPostgresGrainStorage(this SiloBuilder builder, string name, Action<PostgresGrainStorageOptions> configure)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var options = new PostgresGrainStorageOptions();
+        configure(options);
+        options.Validate(name);
+        var shards = options.ConnectionStrings.Select(cs => NpgsqlDataSource.Create(cs)).ToArray();
+        var storage = new PostgresGrainStorage(name, shards);
+        builder.Services.AddKeyedSingleton<IGrainStorage>(name, storage);
+        if (options.MigrateOnStart)
+        {
+            builder.Services.AddSingleton<ISiloStartupTask>(new MigrateShards(shards));
+        }
+        return builder;
+    }
+
+    public static SiloBuilder AddPostgresGrainStorageAsDefault(this SiloBuilder builder, Action<PostgresGrainStorageOptions> configure) =>
+        builder.AddPostgresGrainStorage("Default", configure);
+
+    private sealed class MigrateShards(IReadOnlyList<NpgsqlDataSource> shards) : ISiloStartupTask
+    {
+        public async Task RunAsync(CancellationToken cancellationToken)
+        {
+            foreach (var shard in shards)
+            {
+                await PostgresMigrator.MigrateAsync(shard, cancellationToken);
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using Npgsql;
+
+namespace FirstViscount.Cluster.Tests;
+
+/// <summary>
+/// The servers deploy/services.sh starts. Override with FV_POSTGRES / FV_REDIS; when one does not answer,
+/// the error says to run deploy/services.sh up.
+/// </summary>
+internal static class TestServers
+{
+    public static string Postgres { get; } = Environment.GetEnvironmentVariable("FV_POSTGRES")
+        ?? "Host=127.0.0.1;Port=15432;Username=firstviscount;Password=firstviscount;Database=firstviscount;Timeout=5;Command Timeout=30";
+
+    public static string PostgresDatabase(string database) => new NpgsqlConnectionStringBuilder(Postgres) { Database = database }.ConnectionString;
+
+    /// <summary>Creates <paramref name="database"/> if it does not exist (for the sharding tests).</summary>
+    public static async Task EnsureDatabaseAsync(string database)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(Postgres);
+        try
+        {
+            await using var exists = dataSource.CreateCommand($"SELECT 1 FROM pg_database WHERE datname = '{database}'");
+            if (await exists.ExecuteScalarAsync() is null)
+            {
+                await using var create = dataSource.CreateCommand($"CREATE DATABASE \"{database}\"");
+                await create.ExecuteNonQueryAsync();
+            }
+        }
+        catch (PostgresException error) when (error.SqlState == "42P04")
+        {
+            // Created concurrently by another test: fine.
+        }
+        catch (NpgsqlException error)
+        {
+            throw new InvalidOperationException($"PostgreSQL at {Postgres} does not answer: run deploy/services.sh up. ({error.Message})", error);
+        }
+    }
+
+    public static async Task DropDatabaseAsync(string database)
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var dataSource = NpgsqlDataSource.Create(Postgres);
+        await using var drop = dataSource.CreateCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
+        await drop.ExecuteNonQueryAsync();
+    }
+}
