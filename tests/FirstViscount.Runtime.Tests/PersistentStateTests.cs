@@ -27,43 +27,6 @@ public sealed class PersistentStateTests
     }
 
     [Fact]
-    public async Task Two_first_writers_race_and_exactly_one_wins()
-    {
-        var storage = new State.InMemoryGrainStorage();
-        var key = new GrainStateKey("svc", "type", ClusterFixture.Key("race"), "s");
-
-        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
-        {
-            try
-            {
-                await storage.WriteAsync(key, Encoding.UTF8.GetBytes($"{{\"v\":{i}}}"), expectedEtag: null, CancellationToken.None);
-                return true;
-            }
-            catch (InconsistentStateException)
-            {
-                return false;
-            }
-        })));
-
-        Assert.Single(results, won => won);
-    }
-
-    [Fact]
-    public async Task Clearing_leaves_a_tombstone_so_a_writer_from_before_the_clear_still_conflicts()
-    {
-        var storage = new State.InMemoryGrainStorage();
-        var key = new GrainStateKey("svc", "type", ClusterFixture.Key("clear"), "s");
-        var first = await storage.WriteAsync(key, Encoding.UTF8.GetBytes("{}"), null, CancellationToken.None);
-        var cleared = await storage.ClearAsync(key, first, CancellationToken.None);
-
-        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteAsync(key, Encoding.UTF8.GetBytes("{}"), first, CancellationToken.None));
-        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteAsync(key, Encoding.UTF8.GetBytes("{}"), null, CancellationToken.None));
-        var record = await storage.ReadAsync(key, CancellationToken.None);
-        Assert.Null(record!.Payload);
-        Assert.Equal(cleared, record.Etag);
-    }
-
-    [Fact]
     public async Task Written_state_survives_a_graceful_stop_of_its_silo()
     {
         await using var cluster = await ClusterFixture.DeployAsync();
