@@ -11,6 +11,8 @@ internal static class TestServers
     public static string Postgres { get; } = Environment.GetEnvironmentVariable("FV_POSTGRES")
         ?? "Host=127.0.0.1;Port=15432;Username=firstviscount;Password=firstviscount;Database=firstviscount;Timeout=5;Command Timeout=30";
 
+    public static string Redis { get; } = Environment.GetEnvironmentVariable("FV_REDIS") ?? "127.0.0.1:16379";
+
     public static string PostgresDatabase(string database) => new NpgsqlConnectionStringBuilder(Postgres) { Database = database }.ConnectionString;
 
     /// <summary>Creates <paramref name="database"/> if it does not exist (for the sharding tests).</summary>
