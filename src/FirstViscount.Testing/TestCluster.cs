@@ -100,12 +100,11 @@ public sealed class TestCluster : IAsyncDisposable
     }
 
     /// <summary>Kills <paramref name="silo"/>: no deactivation, no write-back; it drops out of membership as its lease would expire.</summary>
-    public Task KillSiloAsync(Silo silo)
+    public async Task KillSiloAsync(Silo silo)
     {
         Forget(silo);
-        silo.Kill();
+        await silo.KillAsync();
         membership.Remove(silo.Address);
-        return Task.CompletedTask;
     }
 
     /// <summary>Stops <paramref name="silo"/> and starts a new silo (a new generation) in its place.</summary>

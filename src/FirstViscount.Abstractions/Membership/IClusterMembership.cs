@@ -11,6 +11,12 @@ public interface IClusterMembership
     /// <summary>Raised with each newer view.</summary>
     event Action<ClusterView>? ViewChanged;
 
+    /// <summary>
+    /// Raised when this silo lost its standing (lease expired while paused or cut off, or the membership store
+    /// forgot it). The silo must drop its activations without writing and rejoin as a new generation.
+    /// </summary>
+    event Action? MembershipLost;
+
     /// <summary>True while this silo is a member in good standing (for a lease-based provider: its lease is unexpired).</summary>
     bool IsServing { get; }
 

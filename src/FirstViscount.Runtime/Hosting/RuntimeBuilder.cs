@@ -23,6 +23,7 @@ public abstract class RuntimeBuilder
             configure(options);
         }
         options.Validate();
+        Services.AddSingleton(options);
         return options;
     }
 }

@@ -25,6 +25,9 @@ public sealed partial class Silo : IAsyncDisposable, IWriteFence
     private readonly OutboundCalls outbound;
     private readonly InboundCalls inbound;
     private ActivationCollector? collector;
+    private readonly GrainCallRouter router;
+    private readonly SemaphoreSlim rejoining = new(1, 1);
+    private volatile SiloAddress address;
     private volatile bool stopping;
     private volatile bool killed;
 
@@ -35,7 +38,7 @@ public sealed partial class Silo : IAsyncDisposable, IWriteFence
         membership = services.GetRequiredService<IClusterMembership>();
         transport = services.GetRequiredService<IMessageTransport>();
         var time = services.GetRequiredService<TimeProvider>();
-        Address = new SiloAddress(options.Endpoint, NextGeneration(time));
+        address = new SiloAddress(options.Endpoint, NextGeneration(time));
         var catalog = new GrainTypeCatalog();
         runtime = new SiloRuntime
         {
@@ -46,7 +49,7 @@ public sealed partial class Silo : IAsyncDisposable, IWriteFence
             Catalog = catalog,
             Fence = this,
         };
-        var router = new GrainCallRouter(runtime, Address, membership, catalog, options.CallTimeout);
+        router = new GrainCallRouter(runtime, address, membership, catalog, options.CallTimeout);
         var json = GrainJson.Create(() => router);
         runtime.Router = router;
         runtime.Json = json;
@@ -56,7 +59,8 @@ public sealed partial class Silo : IAsyncDisposable, IWriteFence
         inbound = new InboundCalls(router) { Json = json };
     }
 
-    public SiloAddress Address { get; }
+    /// <summary>This silo's identity; a new generation after the silo lost its membership and rejoined.</summary>
+    public SiloAddress Address => address;
 
     public SiloOptions Options { get; }
 
@@ -84,6 +88,7 @@ public sealed partial class Silo : IAsyncDisposable, IWriteFence
         }
         await transport.ListenAsync(Address, inbound, cancellationToken);
         membership.ViewChanged += OnViewChanged;
+        membership.MembershipLost += OnMembershipLost;
         await membership.JoinAsync(Address, cancellationToken);
         collector = new ActivationCollector(runtime);
         LogStarted(runtime.Logger, Address, membership.GetType().Name, transport.GetType().Name,
@@ -116,6 +121,7 @@ public sealed partial class Silo : IAsyncDisposable, IWriteFence
             }
         }
         membership.ViewChanged -= OnViewChanged;
+        membership.MembershipLost -= OnMembershipLost;
         await membership.LeaveAsync(cancellationToken);
         await transport.DisposeAsync();
         outbound.AbortAll();
@@ -123,19 +129,20 @@ public sealed partial class Silo : IAsyncDisposable, IWriteFence
     }
 
     /// <summary>Abrupt end, as when the process dies: no deactivation, no write-back, connections cut.</summary>
-    internal void Kill()
+    internal async Task KillAsync()
     {
         killed = true;
         collector?.Dispose();
         membership.ViewChanged -= OnViewChanged;
+        membership.MembershipLost -= OnMembershipLost;
         transport.Abort();
-        foreach (var activation in runtime.Directory.Snapshot())
-        {
-            activation.Abort();
-            runtime.Directory.Remove(activation);
-        }
+        AbortActivations();
         outbound.AbortAll();
         (membership as IDisposable)?.Dispose();
+        if (membership is IAsyncDisposable stoppable)
+        {
+            await stoppable.DisposeAsync(); // stops renewing: the lease runs out as if the process had died
+        }
     }
 
     /// <summary>Idle collection now, without waiting for the next quantum.</summary>
@@ -171,6 +178,53 @@ public sealed partial class Silo : IAsyncDisposable, IWriteFence
         }
     }
 
+    /// <summary>
+    /// Lost standing (paused or cut off past the lease, or the membership store forgot us): other silos may
+    /// already serve our grains, so drop every activation without writing, then rejoin as a new generation.
+    /// </summary>
+    private async void OnMembershipLost()
+    {
+        if (!await rejoining.WaitAsync(0))
+        {
+            return;
+        }
+        try
+        {
+            AbortActivations();
+            var lostAs = Address;
+            while (!stopping && !killed)
+            {
+                var next = new SiloAddress(Options.Endpoint, NextGeneration(runtime.Time));
+                try
+                {
+                    address = next;
+                    router.Self = next;
+                    await membership.JoinAsync(next, CancellationToken.None);
+                    LogRejoined(runtime.Logger, lostAs, next);
+                    return;
+                }
+                catch (FirstViscountException error)
+                {
+                    LogRejoinFailed(runtime.Logger, next, error.Message);
+                    await Task.Delay(TimeSpan.FromSeconds(1));
+                }
+            }
+        }
+        finally
+        {
+            rejoining.Release();
+        }
+    }
+
+    private void AbortActivations()
+    {
+        foreach (var activation in runtime.Directory.Snapshot())
+        {
+            activation.Abort();
+            runtime.Directory.Remove(activation);
+        }
+    }
+
     /// <summary>Generations are start times in ticks, strictly increasing within a process.</summary>
     private static long NextGeneration(TimeProvider time)
     {
@@ -192,6 +246,12 @@ public sealed partial class Silo : IAsyncDisposable, IWriteFence
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Abandoned {GrainId}: it did not deactivate within the deactivation timeout")]
     private static partial void LogAbandoned(ILogger logger, GrainId grainId);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "Silo {Lost} lost its membership; rejoined as {Silo} with no activations")]
+    private static partial void LogRejoined(ILogger logger, SiloAddress lost, SiloAddress silo);
+
+    [LoggerMessage(EventId = 104, Level = LogLevel.Warning, Message = "Silo {Silo} could not rejoin yet: {Error}")]
+    private static partial void LogRejoinFailed(ILogger logger, SiloAddress silo, string error);
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Silo {Address} stopped")]
     private static partial void LogStopped(ILogger logger, SiloAddress address);

@@ -11,6 +11,12 @@ internal sealed class InMemoryMembership(InMemoryMembershipTable table) : IClust
 
     public event Action<ClusterView>? ViewChanged;
 
+    public event Action? MembershipLost
+    {
+        add { }
+        remove { }
+    }
+
     public bool IsServing => serving && self is not null && table.View.Contains(self);
 
     public Task JoinAsync(SiloAddress self, CancellationToken cancellationToken)

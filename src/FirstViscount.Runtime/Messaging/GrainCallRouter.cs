@@ -13,7 +13,7 @@ namespace FirstViscount.Messaging;
 internal sealed class GrainCallRouter : IGrainCallInvoker
 {
     private readonly SiloRuntime? silo;
-    private readonly SiloAddress? self;
+    private volatile SiloAddress? self;
     private readonly IClusterMembership membership;
     private readonly GrainTypeCatalog catalog;
     private readonly TimeSpan callTimeout;
@@ -28,6 +28,13 @@ internal sealed class GrainCallRouter : IGrainCallInvoker
     }
 
     public OutboundCalls Outbound { get; set; } = null!;
+
+    /// <summary>This silo's current generation (it changes when the silo rejoins).</summary>
+    public SiloAddress? Self
+    {
+        get => self;
+        set => self = value;
+    }
 
     public IGrainFactory GrainFactory { get; set; } = null!;
 

@@ -15,7 +15,8 @@ namespace FirstViscount.Messaging;
 internal sealed class OutboundCalls(IMessageTransport transport, IClusterMembership membership, GrainCallRouter router, TimeProvider time)
     : IOutboundFrameHandler
 {
-    private const int MaxAttempts = 8;
+    // Backoff caps at 1 s, so this outlasts any call timeout: a call is retried until its owner is back or it times out.
+    private const int MaxAttempts = 64;
 
     private readonly ConcurrentDictionary<long, PendingCall> pending = new();
     private readonly ConcurrentDictionary<SiloAddress, IOutboundConnection> connections = new();

@@ -1,10 +1,9 @@
 using System.Collections.Concurrent;
-using FirstViscount.Membership;
-
 namespace FirstViscount.Transport;
 
 /// <summary>The "network" of an in-process cluster: which silo listens where.</summary>
 public sealed class InMemoryNetwork
 {
-    internal ConcurrentDictionary<SiloAddress, InMemoryTransport> Listeners { get; } = new();
+    /// <summary>By endpoint: a silo that rejoins as a new generation keeps listening where it did.</summary>
+    internal ConcurrentDictionary<string, InMemoryTransport> Listeners { get; } = new();
 }

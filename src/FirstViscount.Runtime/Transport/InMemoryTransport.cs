@@ -19,7 +19,7 @@ internal sealed class InMemoryTransport(InMemoryNetwork network) : IMessageTrans
     {
         this.self = self;
         Handler = handler;
-        network.Listeners[self] = this;
+        network.Listeners[self.Endpoint] = this;
         return Task.CompletedTask;
     }
 
@@ -29,7 +29,7 @@ internal sealed class InMemoryTransport(InMemoryNetwork network) : IMessageTrans
         {
             return ValueTask.FromResult<IOutboundConnection>(existing);
         }
-        if (!network.Listeners.TryGetValue(target, out var peer) || peer.Handler is null)
+        if (!network.Listeners.TryGetValue(target.Endpoint, out var peer) || peer.Handler is null)
         {
             throw new SiloUnavailableException($"No silo listens at {target}.", requestMayHaveStarted: false);
         }
@@ -43,7 +43,7 @@ internal sealed class InMemoryTransport(InMemoryNetwork network) : IMessageTrans
     {
         if (self is not null)
         {
-            network.Listeners.TryRemove(new KeyValuePair<SiloAddress, InMemoryTransport>(self, this));
+            network.Listeners.TryRemove(new KeyValuePair<string, InMemoryTransport>(self.Endpoint, this));
         }
         foreach (var connection in outbound.Values.Concat(inbound.Keys))
         {
