@@ -98,7 +98,17 @@ internal sealed class InboundCalls(GrainCallRouter router) : IInboundFrameHandle
             frame.ResetWrittenCount();
             Encode(frame, callId, null, Task.FromException(new FirstViscountException($"The result of {request} could not be serialised: {error.Message}", error)));
         }
-        channel.Reply(frame.WrittenMemory);
+        try
+        {
+            channel.Reply(frame.WrittenMemory);
+        }
+        catch (FirstViscountException error) when (error is not SiloUnavailableException)
+        {
+            // The result is too large to send: the caller gets the reason instead of waiting for a timeout.
+            frame.ResetWrittenCount();
+            Encode(frame, callId, null, Task.FromException(new FirstViscountException($"The result of {request} could not be sent: {error.Message}", error)));
+            channel.Reply(frame.WrittenMemory);
+        }
     }
 
     private void Encode(ArrayBufferWriter<byte> frame, long callId, GrainRequest? request, Task done)
