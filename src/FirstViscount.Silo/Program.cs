@@ -1,20 +1,22 @@
-using FirstViscount.Hosting;
 using FirstViscount.SiloHost;
 
 // With no configuration this is the embedded default: one silo on in-memory providers.
 var builder = WebApplication.CreateBuilder(args);
-var siloSection = builder.Configuration.GetSection("Silo");
-
-var siloBuilder = new SiloBuilder();
-siloBuilder.Configure(options => siloSection.Bind(options));
-siloBuilder.Services.AddLogging(logging => logging.AddConfiguration(builder.Configuration.GetSection("Logging")).AddSimpleConsole());
-siloBuilder.AddMemoryGrainStorageAsDefault();
-var silo = siloBuilder.Build();
+var silo = SiloConfiguration.Build(builder.Configuration,
+    logging => logging.AddConfiguration(builder.Configuration.GetSection("Logging")).AddSimpleConsole());
 
 builder.Services.AddSingleton(silo);
 builder.Services.AddSingleton(silo.GrainFactory);
 builder.Services.AddHostedService<SiloHostedService>();
-builder.Services.AddHealthChecks().AddCheck<SiloReadinessCheck>("membership", tags: ["ready"]);
+var health = builder.Services.AddHealthChecks().AddCheck<SiloReadinessCheck>("membership", tags: ["ready"]);
+if (SiloConfiguration.PostgresConnectionStrings(builder.Configuration) is [var postgres, ..])
+{
+    health.AddCheck("postgres", new PostgresReadinessCheck(postgres), tags: ["ready"]);
+}
+if (builder.Configuration["Redis:Configuration"] is { Length: > 0 } redis)
+{
+    health.AddCheck("redis", new RedisReadinessCheck(redis), tags: ["ready"]);
+}
 
 var app = builder.Build();
 app.MapHealthChecks("/health/live", new() { Predicate = _ => false });

@@ -29,6 +29,9 @@ public sealed class ClusterClient : IAsyncDisposable
 
     public IGrainFactory GrainFactory { get; }
 
+    /// <summary>The client's services (membership, transport, clock).</summary>
+    public IServiceProvider Services => services;
+
     public Task ConnectAsync(CancellationToken cancellationToken = default) => membership.ObserveAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()

@@ -113,6 +113,7 @@ internal sealed class OutboundCalls(IMessageTransport transport, IClusterMembers
 
     private async Task DispatchAsync(PendingCall call, SiloAddress target)
     {
+        call.Target = target;
         try
         {
             if (!connections.TryGetValue(target, out var connection) || !connection.IsConnected)
@@ -120,7 +121,6 @@ internal sealed class OutboundCalls(IMessageTransport transport, IClusterMembers
                 connection = await transport.ConnectAsync(target, this, CancellationToken.None);
                 connections[target] = connection;
             }
-            call.Target = target;
             pending[call.CallId] = call;
             connection.Send(Encode(call));
         }
@@ -150,7 +150,7 @@ internal sealed class OutboundCalls(IMessageTransport transport, IClusterMembers
         if (owner is null || owner == previous)
         {
             // The view has not caught up yet: back off (real time; a fake test clock must not stall delivery).
-            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(1000, 25 << call.Attempts)));
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(1000, 25L << Math.Min(call.Attempts, 10))));
             await membership.RefreshAsync(CancellationToken.None);
             owner = Placement.RendezvousPlacement.SelectOwner(call.GrainId, membership.CurrentView);
         }
