@@ -10,13 +10,19 @@ mkdir -p "$run"
 deploy/services.sh up
 dotnet build src/FirstViscount.Silo -c Release --nologo -v quiet
 
+postgres="Host=127.0.0.1;Port=15432;Username=firstviscount;Password=firstviscount;Database=firstviscount"
+
 start_silo() {
-  local name=$1 http_port=$2
+  local name=$1 http_port=$2 silo_port=$3
   local pidfile=$run/$name.pid
   if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
     echo "[up] $name already runs (pid $(cat "$pidfile"))" >&2
   else
-    Silo__Endpoint=$name Urls="http://127.0.0.1:$http_port" \
+    Urls="http://127.0.0.1:$http_port" \
+    Silo__ClusterId=local \
+    Transport__Port="$silo_port" \
+    Redis__Configuration=127.0.0.1:16379 \
+    Postgres__ConnectionString="$postgres" \
       nohup dotnet "src/FirstViscount.Silo/bin/Release/net10.0/FirstViscount.Silo.dll" \
       --contentRoot "$repo/src/FirstViscount.Silo" >"$run/$name.log" 2>&1 &
     echo $! >"$pidfile"
@@ -32,12 +38,14 @@ start_silo() {
   exit 1
 }
 
-start_silo silo-1 5080
+start_silo silo-1 5080 11111
+start_silo silo-2 5081 11112
 
 cat <<TXT
 
 FirstViscount is up.
-  Silo gateway   http://127.0.0.1:5080    (health: /health/live, /health/ready)
+  Silo 1         http://127.0.0.1:5080    (health: /health/live, /health/ready; silo port 11111)
+  Silo 2         http://127.0.0.1:5081    (silo port 11112)
   PostgreSQL     127.0.0.1:15432  user firstviscount / password firstviscount, database firstviscount
   Redis          127.0.0.1:16379
   ClickHouse     http://127.0.0.1:18123
