@@ -1,6 +1,5 @@
 using System.Globalization;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace FirstViscount.Postgres;
 
@@ -10,11 +9,24 @@ namespace FirstViscount.Postgres;
 /// <see cref="InconsistentStateException"/>. A PostgreSQL that is down or slow surfaces as
 /// <see cref="GrainStorageException"/> after the connection or command timeout, never as a hang.
 /// </summary>
-public sealed class PostgresGrainStorage(string name, IReadOnlyList<NpgsqlDataSource> shards) : IGrainStorage
+public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
 {
     private const string Key = "service_id = $1 AND grain_type = $2 AND grain_key = $3 AND state_name = $4";
 
-    public IReadOnlyList<NpgsqlDataSource> Shards { get; } = shards;
+    private readonly string name;
+    private readonly GroupCommitWriter[]? writers;
+
+    /// <param name="name">The storage's name, for error messages.</param>
+    /// <param name="shards">One data source per shard; a key's shard is chosen by a stable hash of the grain key.</param>
+    /// <param name="groupCommit">Batch concurrent writes of a shard into one transaction (acknowledged after its commit).</param>
+    public PostgresGrainStorage(string name, IReadOnlyList<NpgsqlDataSource> shards, bool groupCommit = true)
+    {
+        this.name = name;
+        Shards = shards;
+        writers = groupCommit ? [.. shards.Select(shard => new GroupCommitWriter(shard))] : null;
+    }
+
+    public IReadOnlyList<NpgsqlDataSource> Shards { get; }
 
     public async Task<GrainStateRecord?> ReadAsync(GrainStateKey key, CancellationToken cancellationToken)
     {
@@ -39,39 +51,51 @@ public sealed class PostgresGrainStorage(string name, IReadOnlyList<NpgsqlDataSo
 
     private async Task<string> Replace(GrainStateKey key, string? payload, string? expectedEtag, CancellationToken cancellationToken)
     {
-        var expected = ParseEtag(key, expectedEtag);
-        var version = await Run(key, async command =>
+        var command = StateWrite.Command(key, payload, ParseEtag(key, expectedEtag));
+        var shard = ShardOf(key);
+        long? version;
+        try
         {
-            command.CommandText = expected is null
-                ? "INSERT INTO grain_state (service_id, grain_type, grain_key, state_name, version, payload) VALUES ($1, $2, $3, $4, 1, $5::jsonb) ON CONFLICT DO NOTHING RETURNING version"
-                : $"UPDATE grain_state SET version = version + 1, payload = $5::jsonb, modified_at = now() WHERE {Key} AND version = $6 RETURNING version";
-            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)payload ?? DBNull.Value });
-            if (expected is not null)
-            {
-                command.Parameters.Add(new NpgsqlParameter { Value = expected.Value });
-            }
-            return await command.ExecuteScalarAsync(cancellationToken);
-        });
-        return version is long written ? Format(written) : throw InconsistentStateException.For(key, expectedEtag);
+            version = writers is null
+                ? (await StateWrite.ExecuteAsync(Shards[shard], [command], cancellationToken))[0]
+                : await writers[shard].WriteAsync(command).WaitAsync(cancellationToken);
+        }
+        catch (Exception error) when (error is NpgsqlException or TimeoutException)
+        {
+            throw Unavailable(key, error);
+        }
+        return version is { } written ? Format(written) : throw InconsistentStateException.For(key, expectedEtag);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var writer in writers ?? [])
+        {
+            await writer.DisposeAsync();
+        }
     }
 
     private async Task<T> Run<T>(GrainStateKey key, Func<NpgsqlCommand, Task<T>> body)
     {
-        var shard = Shards.Count == 1 ? Shards[0] : Shards[(int)(StableHashing.Hash(key.GrainKey) % (ulong)Shards.Count)];
         try
         {
-            await using var command = shard.CreateCommand();
+            await using var command = Shards[ShardOf(key)].CreateCommand();
             command.Parameters.Add(new NpgsqlParameter { Value = key.ServiceId });
             command.Parameters.Add(new NpgsqlParameter { Value = key.GrainType });
             command.Parameters.Add(new NpgsqlParameter { Value = key.GrainKey });
             command.Parameters.Add(new NpgsqlParameter { Value = key.StateName });
             return await body(command);
         }
-        catch (Exception error) when (error is NpgsqlException or TimeoutException && error is not PostgresException { SqlState: "23505" })
+        catch (Exception error) when (error is NpgsqlException or TimeoutException)
         {
-            throw new GrainStorageException($"Grain storage '{name}' failed on PostgreSQL for {key.GrainType}/{key.GrainKey}: {error.Message}", error);
+            throw Unavailable(key, error);
         }
     }
+
+    private int ShardOf(GrainStateKey key) => Shards.Count == 1 ? 0 : (int)(StableHashing.Hash(key.GrainKey) % (ulong)Shards.Count);
+
+    private GrainStorageException Unavailable(GrainStateKey key, Exception error) =>
+        new($"Grain storage '{name}' failed on PostgreSQL for {key.GrainType}/{key.GrainKey}: {error.Message}", error);
 
     private static long? ParseEtag(GrainStateKey key, string? etag) =>
         etag is null ? null

@@ -9,6 +9,9 @@ public sealed class PostgresGrainStorageOptions
     /// </summary>
     public List<string> ConnectionStrings { get; set; } = [];
 
+    /// <summary>Batch concurrent writes into one transaction per round trip (each still acknowledged only after commit).</summary>
+    public bool GroupCommit { get; set; } = true;
+
     /// <summary>Apply the migrations of sql/postgres/ when the silo starts.</summary>
     public bool MigrateOnStart { get; set; } = true;
 

@@ -15,8 +15,8 @@ public static class PostgresProviderExtensions
         configure(options);
         options.Validate(name);
         var shards = options.ConnectionStrings.Select(cs => NpgsqlDataSource.Create(cs)).ToArray();
-        var storage = new PostgresGrainStorage(name, shards);
-        builder.Services.AddKeyedSingleton<IGrainStorage>(name, storage);
+        // Created by a factory so that the container disposes it (and its group-commit writers) with the silo.
+        builder.Services.AddKeyedSingleton<IGrainStorage>(name, (_, _) => new PostgresGrainStorage(name, shards, options.GroupCommit));
         if (options.MigrateOnStart)
         {
             builder.Services.AddSingleton<ISiloStartupTask>(new MigrateShards(shards));

@@ -24,6 +24,19 @@ public sealed class PostgresGrainStorageContract : GrainStorageContract
 }
 
 [Trait("Category", "Cluster")]
+public sealed class PostgresGrainStorageWithoutGroupCommitContract : GrainStorageContract
+{
+    private static readonly Lazy<Task<PostgresGrainStorage>> Storage = new(async () =>
+    {
+        var dataSource = NpgsqlDataSource.Create(TestServers.Postgres);
+        await PostgresMigrator.MigrateAsync(dataSource);
+        return new PostgresGrainStorage("contract-direct", [dataSource], groupCommit: false);
+    });
+
+    protected override async Task<IGrainStorage> CreateStorageAsync() => await Storage.Value;
+}
+
+[Trait("Category", "Cluster")]
 public sealed class ShardedPostgresGrainStorageContract : GrainStorageContract
 {
     internal static readonly Lazy<Task<PostgresGrainStorage>> Storage = new(async () =>
