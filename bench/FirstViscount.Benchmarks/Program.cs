@@ -5,6 +5,8 @@ using FirstViscount.Benchmarks;
 var benchmarks = new Dictionary<string, Func<bool, Task<IReadOnlyList<BenchResult>>>>
 {
     ["grain-calls"] = GrainCallsBenchmark.RunAsync,
+    ["storage-writes"] = StorageWritesBenchmark.RunAsync,
+    ["cluster-calls"] = ClusterCallsBenchmark.RunAsync,
 };
 
 var name = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal));
