@@ -1,0 +1,26 @@
+using FirstViscount.Cli;
+
+const string usage = """
+    usage: firstviscount <command> [options]
+
+    commands:
+      migrate [--connection <connection string>]...   apply pending PostgreSQL migrations (once per shard)
+    """;
+
+if (args is ["migrate", .. var rest])
+{
+    var connections = new List<string>();
+    for (var i = 0; i < rest.Length; i++)
+    {
+        if (rest[i] == "--connection" && i + 1 < rest.Length)
+        {
+            connections.Add(rest[++i]);
+            continue;
+        }
+        Console.Error.WriteLine($"error: unknown option '{rest[i]}'.\n{usage}");
+        return ExitCodes.Usage;
+    }
+    return await MigrateCommand.RunAsync(connections, Console.Out, Console.Error);
+}
+Console.Error.WriteLine(args.Length == 0 ? usage : $"error: unknown command '{args[0]}'.\n{usage}");
+return ExitCodes.Usage;
