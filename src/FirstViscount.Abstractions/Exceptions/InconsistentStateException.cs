@@ -4,7 +4,7 @@ namespace FirstViscount;
 /// A state write stated an ETag that is no longer current: another activation wrote in between.
 /// The activation that sees this deactivates; the next call re-reads the state.
 /// </summary>
-public sealed class InconsistentStateException : FirstViscountException
+public class InconsistentStateException : FirstViscountException
 {
     public InconsistentStateException(string message) : base(message) { }
 

@@ -1,0 +1,146 @@
+using System.Text;
+using System.Text.Json;
+using FirstViscount.EventSourcing;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace FirstViscount.Postgres.EventStore;
+
+/// <summary>
+/// The event store on PostgreSQL (sql/postgres/0002_event_store.sql). An append is one INSERT ... SELECT that
+/// checks the stream's version in the same statement; a concurrent append that slips in between fails on the
+/// unique (stream_id, version) key; both surface as <see cref="WrongExpectedVersionException"/>.
+/// </summary>
+public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStore
+{
+    private const string Columns = "stream_id, version, position, event_id, event_type, schema_version, payload::text, metadata::text, recorded_at, transaction_id";
+
+    public NpgsqlDataSource DataSource { get; } = dataSource;
+
+    public async Task<AppendResult> AppendAsync(string streamId, ExpectedVersion expected, IReadOnlyList<EventData> events, CancellationToken cancellationToken)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = AppendCommand(streamId, expected, events);
+        command.Connection = connection;
+        return await ExecuteAppendAsync(command, streamId, expected, cancellationToken);
+    }
+
+    /// <summary>The append as a command, to run inside a caller's transaction (state change and events together).</summary>
+    public static NpgsqlCommand AppendCommand(string streamId, ExpectedVersion expected, IReadOnlyList<EventData> events)
+    {
+        if (events.Count == 0)
+        {
+            throw new ArgumentException("Append at least one event.", nameof(events));
+        }
+        return new NpgsqlCommand("""
+            INSERT INTO events (stream_id, version, event_id, event_type, schema_version, payload, metadata)
+            SELECT $1, current.version + e.ordinal, e.id, e.type, e.schema_version, e.payload::jsonb, e.metadata::jsonb
+            FROM (SELECT coalesce(max(version), 0) AS version FROM events WHERE stream_id = $1) AS current,
+                 unnest($2::uuid[], $3::text[], $4::integer[], $5::text[], $6::text[])
+                   WITH ORDINALITY AS e(id, type, schema_version, payload, metadata, ordinal)
+            WHERE $7::bigint IS NULL OR current.version = $7
+            RETURNING version, position
+            """)
+        {
+            Parameters =
+            {
+                new() { Value = streamId },
+                new() { Value = events.Select(e => e.EventId).ToArray() },
+                new() { Value = events.Select(e => e.Type).ToArray() },
+                new() { Value = events.Select(e => e.SchemaVersion).ToArray() },
+                new() { Value = events.Select(e => Encoding.UTF8.GetString(e.Payload)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                new() { Value = events.Select(e => JsonSerializer.Serialize(e.Metadata, MetadataJson.Options)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                new() { Value = (object?)expected.Exact ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint },
+            },
+        };
+    }
+
+    public static async Task<AppendResult> ExecuteAppendAsync(NpgsqlCommand command, string streamId, ExpectedVersion expected, CancellationToken cancellationToken)
+    {
+        try
+        {
+            long version = 0, position = 0;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                version = Math.Max(version, reader.GetInt64(0));
+                position = Math.Max(position, reader.GetInt64(1));
+            }
+            return version == 0 ? throw new WrongExpectedVersionException(streamId, expected) : new AppendResult(version, position);
+        }
+        catch (PostgresException error) when (error.SqlState == PostgresErrorCodes.UniqueViolation && error.ConstraintName == "events_stream_id_version_key")
+        {
+            throw new WrongExpectedVersionException(streamId, expected, error);
+        }
+    }
+
+    public async Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(string streamId, long afterVersion, CancellationToken cancellationToken)
+    {
+        await using var command = DataSource.CreateCommand($"SELECT {Columns} FROM events WHERE stream_id = $1 AND version > $2 ORDER BY version");
+        command.Parameters.Add(new NpgsqlParameter { Value = streamId });
+        command.Parameters.Add(new NpgsqlParameter { Value = afterVersion });
+        return (await ReadEventsAsync(command, cancellationToken)).Events;
+    }
+
+    public async Task<GlobalPage> ReadAllAsync(GlobalCheckpoint after, int maxCount, CancellationToken cancellationToken)
+    {
+        await using var command = DataSource.CreateCommand($"""
+            SELECT {Columns} FROM events
+            WHERE (transaction_id, position) > ($1::xid8, $2)
+              AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+            ORDER BY transaction_id, position
+            LIMIT $3
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = after.TransactionId, NpgsqlDbType = NpgsqlDbType.Xid8 });
+        command.Parameters.Add(new NpgsqlParameter { Value = after.Position });
+        command.Parameters.Add(new NpgsqlParameter { Value = maxCount });
+        var (events, last) = await ReadEventsAsync(command, cancellationToken);
+        return new GlobalPage(events, last ?? after);
+    }
+
+    public async Task SaveSnapshotAsync(Snapshot snapshot, CancellationToken cancellationToken)
+    {
+        await using var command = DataSource.CreateCommand("""
+            INSERT INTO snapshots (stream_id, version, state) VALUES ($1, $2, $3::jsonb)
+            ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, state = excluded.state, saved_at = now()
+            WHERE snapshots.version < excluded.version
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = snapshot.StreamId });
+        command.Parameters.Add(new NpgsqlParameter { Value = snapshot.Version });
+        command.Parameters.Add(new NpgsqlParameter { Value = Encoding.UTF8.GetString(snapshot.State), NpgsqlDbType = NpgsqlDbType.Text });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<Snapshot?> LoadSnapshotAsync(string streamId, CancellationToken cancellationToken)
+    {
+        await using var command = DataSource.CreateCommand("SELECT version, state::text FROM snapshots WHERE stream_id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = streamId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new Snapshot(streamId, reader.GetInt64(0), Encoding.UTF8.GetBytes(reader.GetString(1)))
+            : null;
+    }
+
+    private static async Task<(List<RecordedEvent> Events, GlobalCheckpoint? Last)> ReadEventsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var events = new List<RecordedEvent>();
+        GlobalCheckpoint? last = null;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            events.Add(new RecordedEvent(
+                reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetGuid(3), reader.GetString(4), reader.GetInt32(5),
+                Encoding.UTF8.GetBytes(reader.GetString(6)),
+                JsonSerializer.Deserialize<EventMetadata>(reader.GetString(7), MetadataJson.Options) ?? new EventMetadata(),
+                reader.GetFieldValue<DateTimeOffset>(8)));
+            last = new GlobalCheckpoint(reader.GetFieldValue<ulong>(9), reader.GetInt64(2));
+        }
+        return (events, last);
+    }
+}
+
+/// <summary>Metadata is stored camelCase, the way the API shows it.</summary>
+internal static class MetadataJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+}
