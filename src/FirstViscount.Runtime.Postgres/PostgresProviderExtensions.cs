@@ -1,5 +1,9 @@
 using FirstViscount.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using FirstViscount.EventSourcing;
+using FirstViscount.Postgres.EventStore;
+using FirstViscount.Postgres.Reminders;
+using FirstViscount.Reminders;
 using Npgsql;
 
 namespace FirstViscount.Postgres;
@@ -26,6 +30,16 @@ public static class PostgresProviderExtensions
 
     public static SiloBuilder AddPostgresGrainStorageAsDefault(this SiloBuilder builder, Action<PostgresGrainStorageOptions> configure) =>
         builder.AddPostgresGrainStorage("Default", configure);
+
+    /// <summary>Keeps durable reminders and the event store in the PostgreSQL database at <paramref name="connectionString"/>.</summary>
+    public static SiloBuilder UsePostgresRemindersAndEvents(this SiloBuilder builder, string connectionString)
+    {
+        var dataSource = NpgsqlDataSource.Create(connectionString);
+        builder.Services.AddSingleton<ISiloStartupTask>(new MigrateShards([dataSource]));
+        builder.Services.AddSingleton<IReminderTable>(services => new PostgresReminderTable(dataSource, services.GetRequiredService<SiloOptions>().ServiceId));
+        builder.Services.AddSingleton<IEventStore>(new PostgresEventStore(dataSource));
+        return builder;
+    }
 
     private sealed class MigrateShards(IReadOnlyList<NpgsqlDataSource> shards) : ISiloStartupTask
     {

@@ -1,7 +1,9 @@
 using FirstViscount.Hosting;
 using FirstViscount.Membership;
+using FirstViscount.Reminders;
 using FirstViscount.State;
 using FirstViscount.Transport;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FirstViscount.Testing;
 
@@ -19,6 +21,7 @@ public sealed class TestCluster : IAsyncDisposable
     private readonly List<Silo> silos = [];
     private readonly InMemoryMembershipTable membership = new();
     private readonly InMemoryNetwork network = new();
+    private readonly InMemoryReminderTable reminders = new();
     private ClusterClient? client;
     private int siloCounter;
 
@@ -49,6 +52,12 @@ public sealed class TestCluster : IAsyncDisposable
     /// <summary>The shared in-memory storage named <paramref name="name"/>.</summary>
     public InMemoryGrainStorage MemoryStorage(string name = "Default") => memoryStorage[name];
 
+    /// <summary>The reminders shared by the silos (unless a configurator registers another table).</summary>
+    public IReminderTable Reminders => reminders;
+
+    /// <summary>Completes when every silo's reminder deliveries started so far have finished.</summary>
+    public Task ReminderDeliveries => Task.WhenAll(Silos.Select(s => s.ReminderDeliveries));
+
     /// <summary>The current membership view.</summary>
     public ClusterView View => membership.View;
 
@@ -78,6 +87,7 @@ public sealed class TestCluster : IAsyncDisposable
         {
             builder.AddMemoryGrainStorage(storageName, storage);
         }
+        builder.Services.AddSingleton<IReminderTable>(reminders);
         foreach (var configure in siloConfigurators)
         {
             configure(builder);

@@ -3,6 +3,7 @@ using FirstViscount.Catalog;
 using FirstViscount.Membership;
 using FirstViscount.Messaging;
 using FirstViscount.Placement;
+using FirstViscount.Reminders;
 using FirstViscount.Serialization;
 using FirstViscount.State;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,6 +26,7 @@ public sealed partial class Silo : IAsyncDisposable, IWriteFence
     private readonly OutboundCalls outbound;
     private readonly InboundCalls inbound;
     private ActivationCollector? collector;
+    private ReminderService? reminders;
     private readonly GrainCallRouter router;
     private readonly SemaphoreSlim rejoining = new(1, 1);
     private volatile SiloAddress address;
@@ -76,6 +78,9 @@ public sealed partial class Silo : IAsyncDisposable, IWriteFence
     /// <summary>True while the silo is a member in good standing and may serve grains and write state.</summary>
     public bool IsServing => !killed && !stopping && membership.IsServing;
 
+    /// <summary>Completes when the reminder deliveries started so far have finished.</summary>
+    public Task ReminderDeliveries => reminders?.Deliveries ?? Task.CompletedTask;
+
     /// <summary>The deactivations started by the latest idle-collection round.</summary>
     public Task IdleCollection => collector?.LastCollection ?? Task.CompletedTask;
 
@@ -91,6 +96,7 @@ public sealed partial class Silo : IAsyncDisposable, IWriteFence
         membership.MembershipLost += OnMembershipLost;
         await membership.JoinAsync(Address, cancellationToken);
         collector = new ActivationCollector(runtime);
+        reminders = new ReminderService(runtime, services.GetRequiredService<IReminderTable>(), membership, () => Address);
         LogStarted(runtime.Logger, Address, membership.GetType().Name, transport.GetType().Name,
             string.Join(", ", services.GetKeyedServices<IGrainStorage>(KeyedService.AnyKey).Select(s => s.GetType().Name).Distinct()));
     }
@@ -104,6 +110,7 @@ public sealed partial class Silo : IAsyncDisposable, IWriteFence
         }
         stopping = true;
         collector?.Dispose();
+        reminders?.Dispose();
         var shuttingDown = new DeactivationReason(DeactivationReasonCode.ShuttingDown, "the silo is stopping");
         var deactivations = Task.WhenAll(runtime.Directory.Snapshot().Select(a => a.DeactivateAsync(shuttingDown)));
         try
@@ -133,6 +140,7 @@ public sealed partial class Silo : IAsyncDisposable, IWriteFence
     {
         killed = true;
         collector?.Dispose();
+        reminders?.Dispose();
         membership.ViewChanged -= OnViewChanged;
         membership.MembershipLost -= OnMembershipLost;
         transport.Abort();

@@ -1,4 +1,5 @@
 using FirstViscount.Membership;
+using FirstViscount.Reminders;
 using FirstViscount.Transport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -36,5 +37,7 @@ internal static class RuntimeDefaults
         services.TryAddSingleton<InMemoryNetwork>();
         services.TryAddSingleton<IClusterMembership>(sp => new InMemoryMembership(sp.GetRequiredService<InMemoryMembershipTable>()));
         services.TryAddSingleton<IMessageTransport>(sp => new InMemoryTransport(sp.GetRequiredService<InMemoryNetwork>()));
+        services.TryAddSingleton<IReminderTable, InMemoryReminderTable>();
+        services.TryAddSingleton<IReminderRegistry>(sp => sp.GetRequiredService<IReminderTable>());
     }
 }

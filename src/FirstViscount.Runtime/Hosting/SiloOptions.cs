@@ -21,6 +21,9 @@ public sealed class SiloOptions
     /// <summary>How often idle activations are looked for.</summary>
     public TimeSpan CollectionQuantum { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How often due reminders are looked for.</summary>
+    public TimeSpan ReminderPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How long OnDeactivateAsync may run before it is abandoned.</summary>
     public TimeSpan DeactivationTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -39,6 +42,7 @@ public sealed class SiloOptions
         Require(CallTimeout > TimeSpan.Zero, nameof(CallTimeout), "it must be positive");
         Require(DefaultCollectionAge > TimeSpan.Zero, nameof(DefaultCollectionAge), "it must be positive");
         Require(CollectionQuantum > TimeSpan.Zero, nameof(CollectionQuantum), "it must be positive");
+        Require(ReminderPollInterval > TimeSpan.Zero, nameof(ReminderPollInterval), "it must be positive");
         Require(DeactivationTimeout > TimeSpan.Zero, nameof(DeactivationTimeout), "it must be positive");
     }
 }
