@@ -58,6 +58,22 @@ public sealed class TestCluster : IAsyncDisposable
     /// <summary>Completes when every silo's reminder deliveries started so far have finished.</summary>
     public Task ReminderDeliveries => Task.WhenAll(Silos.Select(s => s.ReminderDeliveries));
 
+    /// <summary>
+    /// Moves <paramref name="time"/> forward in steps (default 1 s), letting the reminders and idle collections
+    /// each step starts finish before the next, as they would on a real clock. One jump of minutes would fire
+    /// call timeouts on the fake clock while the work they guard still runs on real threads.
+    /// </summary>
+    public async Task AdvanceTimeAsync(FakeTimeProvider time, TimeSpan by, TimeSpan? step = null)
+    {
+        var increment = step ?? TimeSpan.FromSeconds(1);
+        for (var moved = TimeSpan.Zero; moved < by; moved += increment)
+        {
+            time.Advance(increment < by - moved ? increment : by - moved);
+            await ReminderDeliveries;
+            await Task.WhenAll(Silos.Select(s => s.IdleCollection));
+        }
+    }
+
     /// <summary>The current membership view.</summary>
     public ClusterView View => membership.View;
 

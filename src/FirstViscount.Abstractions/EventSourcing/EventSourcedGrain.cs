@@ -10,14 +10,16 @@ namespace FirstViscount.EventSourcing;
 public abstract class EventSourcedGrain<TState> : Grain where TState : class, new()
 {
     private readonly IEventStore store;
-    private readonly EventSerializer serializer;
     private long versionAtSnapshot;
 
     protected EventSourcedGrain(IEventStore store, EventSerializer serializer)
     {
         this.store = store;
-        this.serializer = serializer;
+        Serializer = serializer;
     }
+
+    /// <summary>Turns events into stored records and back.</summary>
+    protected EventSerializer Serializer { get; }
 
     protected TState State { get; private set; } = new();
 
@@ -37,12 +39,12 @@ public abstract class EventSourcedGrain<TState> : Grain where TState : class, ne
     {
         if (await store.LoadSnapshotAsync(StreamId, cancellationToken) is { } snapshot)
         {
-            State = JsonSerializer.Deserialize<TState>(snapshot.State, serializer.Json) ?? new TState();
+            State = JsonSerializer.Deserialize<TState>(snapshot.State, Serializer.Json) ?? new TState();
             Version = versionAtSnapshot = snapshot.Version;
         }
         foreach (var recorded in await store.ReadStreamAsync(StreamId, Version, cancellationToken))
         {
-            Apply(State, serializer.Deserialize(recorded));
+            Apply(State, Serializer.Deserialize(recorded));
             Version = recorded.Version;
         }
         await base.OnActivateAsync(cancellationToken);
@@ -55,7 +57,7 @@ public abstract class EventSourcedGrain<TState> : Grain where TState : class, ne
         {
             return;
         }
-        var data = events.Select(e => serializer.Serialize(e, metadata ?? new EventMetadata(Actor: GrainId.ToString()))).ToList();
+        var data = events.Select(e => Serializer.Serialize(e, metadata ?? new EventMetadata(Actor: GrainId.ToString()))).ToList();
         var result = await store.AppendAsync(StreamId, ExpectedVersion.At(Version), data, cancellationToken);
         foreach (var @event in events)
         {
@@ -64,7 +66,7 @@ public abstract class EventSourcedGrain<TState> : Grain where TState : class, ne
         Version = result.NextExpectedVersion;
         if (Version - versionAtSnapshot >= SnapshotInterval)
         {
-            await store.SaveSnapshotAsync(new Snapshot(StreamId, Version, JsonSerializer.SerializeToUtf8Bytes(State, serializer.Json)), cancellationToken);
+            await store.SaveSnapshotAsync(new Snapshot(StreamId, Version, JsonSerializer.SerializeToUtf8Bytes(State, Serializer.Json)), cancellationToken);
             versionAtSnapshot = Version;
         }
     }

@@ -21,6 +21,7 @@ internal sealed partial class ReminderService : IDisposable
     private readonly ConcurrentDictionary<(GrainId, string), Task> inFlight = new();
     private Task lastPoll = Task.CompletedTask;
     private int polling;
+    private int pollRequested;
 
     public ReminderService(SiloRuntime runtime, IReminderTable table, IClusterMembership membership, Func<SiloAddress> self)
     {
@@ -37,11 +38,32 @@ internal sealed partial class ReminderService : IDisposable
 
     public void Dispose() => timer.Dispose();
 
+    /// <summary>A tick that arrives while a poll runs is not lost: the running poll goes round once more.</summary>
     private void Poll()
     {
+        Volatile.Write(ref pollRequested, 1);
         if (Interlocked.Exchange(ref polling, 1) == 0)
         {
-            Volatile.Write(ref lastPoll, PollAsync());
+            Volatile.Write(ref lastPoll, PollWhileRequestedAsync());
+        }
+    }
+
+    private async Task PollWhileRequestedAsync()
+    {
+        try
+        {
+            while (Interlocked.Exchange(ref pollRequested, 0) == 1)
+            {
+                await PollAsync();
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref polling, 0);
+        }
+        if (Volatile.Read(ref pollRequested) == 1)
+        {
+            Poll(); // requested between the last check and the release
         }
     }
 
@@ -69,10 +91,6 @@ internal sealed partial class ReminderService : IDisposable
         catch (Exception error)
         {
             LogPollFailed(runtime.Logger, error);
-        }
-        finally
-        {
-            Volatile.Write(ref polling, 0);
         }
     }
 
