@@ -7,6 +7,7 @@ var benchmarks = new Dictionary<string, Func<bool, Task<IReadOnlyList<BenchResul
     ["grain-calls"] = GrainCallsBenchmark.RunAsync,
     ["storage-writes"] = StorageWritesBenchmark.RunAsync,
     ["cluster-calls"] = ClusterCallsBenchmark.RunAsync,
+    ["hot-sku"] = HotSkuBenchmark.RunAsync,
 };
 
 var name = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal));

@@ -15,9 +15,7 @@ internal static class StorageWritesBenchmark
     public static async Task<IReadOnlyList<BenchResult>> RunAsync(bool quick)
     {
         var duration = TimeSpan.FromSeconds(quick ? 4 : 15);
-        var connectionString = Environment.GetEnvironmentVariable("FV_POSTGRES")
-            ?? "Host=127.0.0.1;Port=15432;Username=firstviscount;Password=firstviscount;Database=firstviscount;Maximum Pool Size=100";
-        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using var dataSource = NpgsqlDataSource.Create(BenchDatabase.ConnectionString);
         await PostgresMigrator.MigrateAsync(dataSource);
         var run = Guid.NewGuid().ToString("N");
 

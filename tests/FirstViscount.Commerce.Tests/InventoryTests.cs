@@ -154,7 +154,12 @@ public sealed class InventoryTests
             await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => inventory.Receive(1, "pallet")));
         }
 
-        var snapshot = await CommerceCluster.EventStore(cluster).LoadSnapshotAsync($"inventory-sku-{sku}", CancellationToken.None);
+        Snapshot? snapshot = null;
+        for (var attempt = 0; attempt < 100 && snapshot is null; attempt++)
+        {
+            await Task.Delay(20); // snapshots are written in the background
+            snapshot = await CommerceCluster.EventStore(cluster).LoadSnapshotAsync($"inventory-sku-{sku}", CancellationToken.None);
+        }
         Assert.NotNull(snapshot);
         Assert.InRange(snapshot.Version, 1000, 1100);
         foreach (var silo in cluster.Silos.ToList())

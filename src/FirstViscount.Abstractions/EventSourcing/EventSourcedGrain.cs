@@ -11,6 +11,8 @@ public abstract class EventSourcedGrain<TState> : Grain where TState : class, ne
 {
     private readonly IEventStore store;
     private long versionAtSnapshot;
+    private long nextSnapshotAfter;
+    private Task snapshotWrite = Task.CompletedTask;
 
     protected EventSourcedGrain(IEventStore store, EventSerializer serializer)
     {
@@ -29,7 +31,10 @@ public abstract class EventSourcedGrain<TState> : Grain where TState : class, ne
     /// <summary>The grain's stream, "{grain type}-{key}" unless overridden.</summary>
     protected virtual string StreamId => $"{GrainId.Type}-{GrainId.Key}";
 
-    /// <summary>A snapshot is written every this many events (default 1000) to bound replay time.</summary>
+    /// <summary>
+    /// A snapshot is written every this many events (default 1000) to bound replay time; for a large state,
+    /// less often (one event per 200 bytes of the last snapshot), so that snapshotting costs stay proportionate.
+    /// </summary>
     protected virtual int SnapshotInterval => 1000;
 
     /// <summary>Folds one event into the state. Must be deterministic and free of side effects.</summary>
@@ -53,23 +58,42 @@ public abstract class EventSourcedGrain<TState> : Grain where TState : class, ne
     /// <summary>Appends the events (atomically, at the current version), then applies them.</summary>
     protected async Task RaiseAsync(IReadOnlyList<object> events, EventMetadata? metadata = null, CancellationToken cancellationToken = default)
     {
+        await AppendAsync(events, metadata, cancellationToken);
+        foreach (var @event in events)
+        {
+            Apply(State, @event);
+        }
+    }
+
+    /// <summary>
+    /// Appends events already applied to <see cref="State"/> (a grain that decides many commands in place).
+    /// If this throws, the state is ahead of the stream: the grain must stop using it and deactivate.
+    /// </summary>
+    protected async Task AppendAppliedAsync(IReadOnlyList<object> events, EventMetadata? metadata = null, CancellationToken cancellationToken = default) =>
+        await AppendAsync(events, metadata, cancellationToken);
+
+    private async Task AppendAsync(IReadOnlyList<object> events, EventMetadata? metadata, CancellationToken cancellationToken)
+    {
         if (events.Count == 0)
         {
             return;
         }
         var data = events.Select(e => Serializer.Serialize(e, metadata ?? new EventMetadata(Actor: GrainId.ToString()))).ToList();
         var result = await store.AppendAsync(StreamId, ExpectedVersion.At(Version), data, cancellationToken);
-        foreach (var @event in events)
-        {
-            Apply(State, @event);
-        }
         Version = result.NextExpectedVersion;
-        if (Version - versionAtSnapshot >= SnapshotInterval)
+        if (Version - versionAtSnapshot >= Math.Max(SnapshotInterval, nextSnapshotAfter) && snapshotWrite.IsCompleted)
         {
-            await store.SaveSnapshotAsync(new Snapshot(StreamId, Version, JsonSerializer.SerializeToUtf8Bytes(State, Serializer.Json)), cancellationToken);
+            var state = JsonSerializer.SerializeToUtf8Bytes(State, Serializer.Json);
             versionAtSnapshot = Version;
+            nextSnapshotAfter = state.Length / 200;
+            // Only an optimisation: written in the background, and a failure just means a longer replay.
+            snapshotWrite = store.SaveSnapshotAsync(new Snapshot(StreamId, Version, state), CancellationToken.None)
+                .ContinueWith(static write => _ = write.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
+
+    /// <summary>Completes when the latest snapshot write has finished (for tests).</summary>
+    protected Task SnapshotWritten => snapshotWrite;
 
     protected Task RaiseAsync(object @event, EventMetadata? metadata = null, CancellationToken cancellationToken = default) =>
         RaiseAsync([@event], metadata, cancellationToken);

@@ -12,6 +12,8 @@ public sealed class InventorySkuGrain(IEventStore store, EventSerializer seriali
 
     private readonly Queue<InventoryCommand> pending = new();
     private bool flushing;
+    private Exception? poisoned;
+    private StockLevels committed = new(string.Empty, 0, 0, 0, 0, 0);
     private DateTimeOffset? scheduledExpiry;
 
     private string Sku => GetPrimaryKeyString();
@@ -21,6 +23,7 @@ public sealed class InventorySkuGrain(IEventStore store, EventSerializer seriali
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await base.OnActivateAsync(cancellationToken);
+        committed = Levels();
         scheduledExpiry = State.Reservations.Count == 0 ? null : DateTimeOffset.MinValue; // re-sync the reminder on the first change
     }
 
@@ -76,7 +79,8 @@ public sealed class InventorySkuGrain(IEventStore store, EventSerializer seriali
         : draft.Reservations.TryGetValue(orderId, out var held) ? [new ReservationCommitted(Sku, orderId, held.Quantity)]
         : throw new StockConflictException($"Order {orderId} holds no stock of {Sku} to commit (never reserved, released or expired)."));
 
-    public Task<StockLevels> GetLevels() => Task.FromResult(Levels(State, Version));
+    /// <summary>The levels as last committed (changes being decided are not visible until durable).</summary>
+    public Task<StockLevels> GetLevels() => Task.FromResult(committed);
 
     public async Task<IReadOnlyList<StockMovement>> GetMovements(int page, int pageSize)
     {
@@ -94,12 +98,15 @@ public sealed class InventorySkuGrain(IEventStore store, EventSerializer seriali
 
     protected override void Apply(InventoryState state, object @event) => state.Apply(@event);
 
-    private static StockLevels Levels(InventoryState state, long version) =>
-        new(string.Empty, state.OnHand, state.Reserved, state.Available, state.ReorderPoint, version);
+    private StockLevels Levels() => new(Sku, State.OnHand, State.Reserved, State.Available, State.ReorderPoint, Version);
 
     /// <summary>Queues a change; the single flush loop decides it against the state including earlier queued changes.</summary>
     private Task<StockLevels> Submit(Func<InventoryState, IReadOnlyList<object>> decide)
     {
+        if (poisoned is not null)
+        {
+            return Task.FromException<StockLevels>(new InconsistentStateException($"Inventory {Sku} is reloading after a failed commit.", poisoned));
+        }
         var command = new InventoryCommand(decide);
         pending.Enqueue(command);
         if (!flushing)
@@ -110,52 +117,56 @@ public sealed class InventorySkuGrain(IEventStore store, EventSerializer seriali
         return command.Completion.Task;
     }
 
-    /// <summary>Runs on the activation: decides every queued change, appends all resulting events at once, then answers.</summary>
+    /// <summary>
+    /// Runs on the activation: decides every queued change in order against the state (applying each decision
+    /// at once, so later ones see earlier ones), appends all their events in one write, and answers only after
+    /// it committed. A failed write leaves the state ahead of the stream, so the activation is poisoned and
+    /// deactivates; the next one re-reads the stream.
+    /// </summary>
     private async Task FlushAsync()
     {
         try
         {
             while (pending.Count > 0)
             {
-                var batch = new List<(InventoryCommand Command, StockLevels? Levels, Exception? Error)>();
-                var draft = State.Clone();
+                var batch = new List<(InventoryCommand Command, Exception? Error)>();
                 var events = new List<object>();
                 while (batch.Count < 512 && pending.TryDequeue(out var command))
                 {
                     try
                     {
-                        var decided = command.Decide(draft);
+                        var decided = command.Decide(State);
                         foreach (var @event in decided)
                         {
-                            draft.Apply(@event);
+                            State.Apply(@event);
                         }
                         events.AddRange(decided);
-                        batch.Add((command, null, null));
+                        batch.Add((command, null));
                     }
-                    catch (Exception error)
+                    catch (Exception error) when (error is not InconsistentStateException)
                     {
-                        batch.Add((command, null, error));
+                        batch.Add((command, error));
                     }
                 }
                 try
                 {
-                    await RaiseAsync(events);
+                    await AppendAppliedAsync(events);
+                    committed = Levels();
                     await SyncExpiryReminderAsync();
                 }
                 catch (Exception error)
                 {
-                    foreach (var (command, _, _) in batch)
+                    foreach (var (command, _) in batch)
                     {
                         command.Completion.TrySetException(error);
                     }
                     throw;
                 }
-                var levels = Levels(State, Version) with { Sku = Sku };
-                foreach (var (command, _, error) in batch)
+                foreach (var (command, error) in batch)
                 {
                     if (error is null)
                     {
-                        command.Completion.TrySetResult(levels);
+                        command.Completion.TrySetResult(committed);
                     }
                     else
                     {
@@ -166,14 +177,12 @@ public sealed class InventorySkuGrain(IEventStore store, EventSerializer seriali
         }
         catch (Exception error)
         {
+            poisoned = error;
             while (pending.TryDequeue(out var command))
             {
                 command.Completion.TrySetException(error);
             }
-            if (error is InconsistentStateException)
-            {
-                DeactivateOnIdle(); // another writer got in: re-read the stream on the next activation
-            }
+            DeactivateOnIdle();
         }
         finally
         {

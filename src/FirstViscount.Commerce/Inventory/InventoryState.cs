@@ -8,17 +8,10 @@ public sealed class InventoryState
     public Dictionary<string, Reservation> Reservations { get; set; } = [];
     public HashSet<string> CommittedOrders { get; set; } = [];
 
-    public int Reserved => Reservations.Values.Sum(r => r.Quantity);
+    /// <summary>The sum of the reservations, kept as they change (summing on every decision would grow with them).</summary>
+    public int Reserved { get; set; }
 
     public int Available => OnHand - Reserved;
-
-    public InventoryState Clone() => new()
-    {
-        OnHand = OnHand,
-        ReorderPoint = ReorderPoint,
-        Reservations = new Dictionary<string, Reservation>(Reservations),
-        CommittedOrders = [.. CommittedOrders],
-    };
 
     public void Apply(object @event)
     {
@@ -26,10 +19,15 @@ public sealed class InventoryState
         {
             case StockReceived e: OnHand += e.Quantity; break;
             case StockAdjusted e: OnHand += e.Delta; break;
-            case StockReserved e: Reservations[e.OrderId] = new Reservation(e.Quantity, e.ExpiresAt); break;
-            case ReservationReleased e: Reservations.Remove(e.OrderId); break;
+            case StockReserved e:
+                Reservations[e.OrderId] = new Reservation(e.Quantity, e.ExpiresAt);
+                Reserved += e.Quantity;
+                break;
+            case ReservationReleased e:
+                Reserved -= Reservations.Remove(e.OrderId, out var released) ? released.Quantity : 0;
+                break;
             case ReservationCommitted e:
-                Reservations.Remove(e.OrderId);
+                Reserved -= Reservations.Remove(e.OrderId, out var committed) ? committed.Quantity : 0;
                 OnHand -= e.Quantity;
                 CommittedOrders.Add(e.OrderId);
                 break;
