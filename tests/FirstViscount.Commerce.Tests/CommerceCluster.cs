@@ -1,4 +1,6 @@
 using FirstViscount.Cluster.Tests;
+using FirstViscount.Commerce.Checkout;
+using FirstViscount.Commerce.Payments;
 using FirstViscount.EventSourcing;
 using FirstViscount.Postgres;
 using FirstViscount.Testing;
@@ -9,15 +11,31 @@ namespace FirstViscount.Commerce.Tests;
 /// <summary>A 3-silo TestCluster with the domain on real PostgreSQL (state, events, reminders), one service id per test.</summary>
 internal static class CommerceCluster
 {
-    public static async Task<TestCluster> DeployAsync(FakeTimeProvider? time = null, int silos = 3)
+    /// <summary>Short saga timings, so that timeouts and retries play out in a test's time.</summary>
+    public static CheckoutOptions FastCheckout() => new()
+    {
+        Reserve = new StepPolicy(TimeSpan.FromSeconds(5), 3),
+        Payment = new StepPolicy(TimeSpan.FromMilliseconds(400), 2),
+        Commit = new StepPolicy(TimeSpan.FromSeconds(5), 3),
+        Confirmation = new StepPolicy(TimeSpan.FromSeconds(5), 5),
+        ResumeInterval = TimeSpan.FromSeconds(1),
+        RetryBackoff = TimeSpan.FromMilliseconds(50),
+    };
+
+    public static async Task<TestCluster> DeployAsync(FakeTimeProvider? time = null, int silos = 3, PaymentGatewaySimulator? gateway = null)
     {
         var serviceId = $"commerce-test-{Guid.NewGuid():N}";
+        var payerKey = PayerProtector.NewKey();
+        gateway ??= new PaymentGatewaySimulator();
         var builder = new TestClusterBuilder(silos).ConfigureSilos(silo =>
         {
             silo.Configure(options => options.ServiceId = serviceId);
             silo.AddPostgresGrainStorageAsDefault(options => options.ConnectionStrings.Add(TestServers.Postgres));
             silo.UsePostgresRemindersAndEvents(TestServers.Postgres);
             silo.Services.AddSingleton(CommerceEvents.CreateSerializer());
+            silo.Services.AddSingleton<IPaymentGateway>(gateway);
+            silo.Services.AddSingleton(new PayerProtector(payerKey));
+            silo.Services.AddSingleton(FastCheckout());
         });
         if (time is not null)
         {

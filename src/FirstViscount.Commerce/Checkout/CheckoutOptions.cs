@@ -1,0 +1,22 @@
+namespace FirstViscount.Commerce.Checkout;
+
+/// <summary>How long one attempt of a step may take and how often it is retried after a timeout or transient error.</summary>
+public sealed record StepPolicy(TimeSpan Timeout, int Retries);
+
+/// <summary>The checkout saga's timings; the defaults are the product's (DESIGN.md).</summary>
+public sealed class CheckoutOptions
+{
+    public StepPolicy Reserve { get; set; } = new(TimeSpan.FromSeconds(30), 3);
+    public StepPolicy Payment { get; set; } = new(TimeSpan.FromSeconds(60), 2);
+    public StepPolicy Commit { get; set; } = new(TimeSpan.FromSeconds(30), 3);
+    public StepPolicy Confirmation { get; set; } = new(TimeSpan.FromSeconds(15), 5);
+
+    /// <summary>How long reserved stock is held for an order that is not yet paid.</summary>
+    public TimeSpan ReservationHold { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How often a durable reminder resumes a saga that stopped (its silo died) before finishing.</summary>
+    public TimeSpan ResumeInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Pause between attempts of a step.</summary>
+    public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromMilliseconds(200);
+}

@@ -1,0 +1,286 @@
+using FirstViscount.Commerce.Inventory;
+using FirstViscount.Commerce.Orders;
+using FirstViscount.Commerce.Payments;
+using FirstViscount.Reminders;
+
+namespace FirstViscount.Commerce.Checkout;
+
+/// <summary>
+/// Drives one checkout. The phase is persisted before the phase acts and every action is idempotent (reservations
+/// per order, payment calls keyed by payment, commit and confirm repeatable), so a saga whose silo dies is resumed
+/// by its durable reminder on another silo and finishes without double reservation or double capture.
+/// </summary>
+[GrainType("checkout-saga")]
+public sealed class CheckoutSagaGrain(
+    [PersistentState("checkout")] IPersistentState<CheckoutState> saga,
+    IReminderRegistry reminders,
+    CheckoutOptions options) : Grain, ICheckoutSagaGrain
+{
+    private const string ResumeReminder = "resume";
+    private readonly SemaphoreSlim persisting = new(1, 1);
+    private bool running;
+    private bool ending;
+
+    private CheckoutState State => saga.State;
+
+    private string OrderId => GetPrimaryKeyString();
+
+    public async Task<CheckoutStatus> Start(CheckoutRequest request)
+    {
+        if (State.Phase == CheckoutPhase.NotStarted)
+        {
+            await GrainFactory.GetGrain<IOrderGrain>(OrderId).Place(new PlaceOrder(request.CustomerId, request.Lines, request.Currency, request.ShippingAddress));
+            await reminders.RegisterOrUpdateAsync(GrainId, ResumeReminder, GrainContext.TimeProvider.GetUtcNow() + options.ResumeInterval, options.ResumeInterval);
+            await PersistAsync(state =>
+            {
+                state.Request = request;
+                state.Phase = CheckoutPhase.Reserving;
+            });
+        }
+        RunInBackground();
+        return Current();
+    }
+
+    public async Task<CheckoutStatus> Cancel(string reason)
+    {
+        switch (State.Phase)
+        {
+            case CheckoutPhase.Cancelled:
+                return Current();
+            case CheckoutPhase.NotStarted:
+                throw new OrderStateConflictException($"Order {OrderId} has no checkout to cancel.");
+            case CheckoutPhase.Committing or CheckoutPhase.Confirming or CheckoutPhase.Completed or CheckoutPhase.Failed or CheckoutPhase.Compensating:
+                throw new OrderStateConflictException($"Order {OrderId} is {State.Phase} and can no longer be cancelled.");
+        }
+        await PersistAsync(state =>
+        {
+            state.CancelRequested = true;
+            state.FailureReason = reason;
+        });
+        RunInBackground();
+        return Current();
+    }
+
+    public Task<CheckoutStatus> Status() => Task.FromResult(Current());
+
+    public Task ReceiveReminder(string reminderName, CancellationToken cancellationToken)
+    {
+        if (State.IsTerminal)
+        {
+            return reminders.UnregisterAsync(GrainId, ResumeReminder, cancellationToken);
+        }
+        RunInBackground();
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        ending = true; // a run in progress stops at its next phase; the next activation resumes it
+        return Task.CompletedTask;
+    }
+
+    private CheckoutStatus Current() => new(OrderId, State.Phase, State.FailureReason);
+
+    /// <summary>Runs the saga on this activation without holding the caller; only one run at a time.</summary>
+    private void RunInBackground()
+    {
+        if (running || State.IsTerminal || State.Phase == CheckoutPhase.NotStarted)
+        {
+            return;
+        }
+        running = true;
+        _ = RunAsync();
+    }
+
+    private async Task RunAsync()
+    {
+        try
+        {
+            while (!State.IsTerminal && !ending)
+            {
+                if (State.CancelRequested && State.Phase is CheckoutPhase.Reserving or CheckoutPhase.Paying)
+                {
+                    await CompensateWith(CheckoutPhase.Cancelled, State.FailureReason ?? "cancelled by the customer");
+                    continue;
+                }
+                await (State.Phase switch
+                {
+                    CheckoutPhase.Reserving => ReserveAsync(),
+                    CheckoutPhase.Paying => PayAsync(),
+                    CheckoutPhase.Committing => CommitAsync(),
+                    CheckoutPhase.Confirming => ConfirmAsync(),
+                    CheckoutPhase.Compensating => CompensateAsync(),
+                    _ => throw new InvalidOperationException($"Checkout {OrderId} cannot run in phase {State.Phase}."),
+                });
+            }
+            if (State.IsTerminal)
+            {
+                await reminders.UnregisterAsync(GrainId, ResumeReminder);
+            }
+        }
+        catch (InconsistentStateException)
+        {
+            DeactivateOnIdle(); // another activation moved the saga on: this one's state is stale
+        }
+        catch (Exception)
+        {
+            // Left as persisted: the resume reminder picks it up again.
+        }
+        finally
+        {
+            running = false;
+        }
+    }
+
+    private async Task ReserveAsync()
+    {
+        var request = State.Request!;
+        foreach (var line in request.Lines)
+        {
+            var outcome = await StepAsync(options.Reserve, "reserving stock",
+                _ => GrainFactory.GetGrain<IInventorySkuGrain>(line.Sku).Reserve(OrderId, line.Quantity, options.ReservationHold));
+            if (outcome is null)
+            {
+                return;
+            }
+            if (outcome.Outcome == ReservationOutcome.InsufficientStock)
+            {
+                await CompensateWith(CheckoutPhase.Failed, $"insufficient stock for {line.Sku}");
+                return;
+            }
+        }
+        if (await StepAsync(options.Reserve, "recording the reservation", _ => GrainFactory.GetGrain<IOrderGrain>(OrderId).MarkReserved()) is not null)
+        {
+            await PersistAsync(state => state.Phase = CheckoutPhase.Paying);
+        }
+    }
+
+    private async Task PayAsync()
+    {
+        var request = State.Request!;
+        var payment = GrainFactory.GetGrain<IPaymentGrain>(OrderId);
+        var total = request.Lines.Sum(l => l.LineTotal);
+        var authorized = await StepAsync(options.Payment, "the payment",
+            token => payment.Authorize(new PaymentRequest(OrderId, total, request.Currency, request.PaymentToken, request.Payer), token));
+        if (authorized is null)
+        {
+            return;
+        }
+        if (authorized.Status == PaymentStatus.Declined)
+        {
+            await CompensateWith(CheckoutPhase.Failed, $"payment declined: {authorized.DeclineReason}");
+            return;
+        }
+        var captured = await StepAsync(options.Payment, "capturing the payment", token => payment.Capture(token));
+        if (captured is not null
+            && await StepAsync(options.Payment, "recording the payment", _ => GrainFactory.GetGrain<IOrderGrain>(OrderId).MarkPaid(captured.CaptureReference!)) is not null)
+        {
+            await PersistAsync(state => state.Phase = CheckoutPhase.Committing);
+        }
+    }
+
+    private async Task CommitAsync()
+    {
+        foreach (var line in State.Request!.Lines)
+        {
+            if (await StepAsync(options.Commit, "committing stock", _ => GrainFactory.GetGrain<IInventorySkuGrain>(line.Sku).Commit(OrderId)) is null)
+            {
+                return;
+            }
+        }
+        await PersistAsync(state => state.Phase = CheckoutPhase.Confirming);
+    }
+
+    private async Task ConfirmAsync()
+    {
+        if (await StepAsync(options.Confirmation, "confirming the order", _ => GrainFactory.GetGrain<IOrderGrain>(OrderId).Confirm()) is not null)
+        {
+            await PersistAsync(state => state.Phase = CheckoutPhase.Completed);
+        }
+    }
+
+    private Task CompensateWith(CheckoutPhase outcome, string reason) => PersistAsync(state =>
+    {
+        state.Phase = CheckoutPhase.Compensating;
+        state.CompensationOutcome = outcome;
+        state.FailureReason = reason;
+    });
+
+    /// <summary>Undo in reverse: refund (or void), release every line, then record the outcome on the order (the notification).</summary>
+    private async Task CompensateAsync()
+    {
+        var reason = State.FailureReason ?? "checkout failed";
+        await RetryForeverAsync(token => GrainFactory.GetGrain<IPaymentGrain>(OrderId).Refund(reason, token));
+        foreach (var line in State.Request!.Lines)
+        {
+            await RetryForeverAsync(_ => GrainFactory.GetGrain<IInventorySkuGrain>(line.Sku).Release(OrderId, reason));
+        }
+        var order = GrainFactory.GetGrain<IOrderGrain>(OrderId);
+        await RetryForeverAsync(_ => State.CompensationOutcome == CheckoutPhase.Cancelled ? order.Cancel(reason) : order.Fail(reason));
+        await PersistAsync(state => state.Phase = state.CompensationOutcome);
+    }
+
+    /// <summary>
+    /// One step with its timeout and retries. Returns null after the saga moved to compensation (the step kept
+    /// failing); business outcomes (declined, out of stock) come back as results for the caller to judge.
+    /// </summary>
+    private async Task<T?> StepAsync<T>(StepPolicy policy, string what, Func<CancellationToken, Task<T>> action) where T : class
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            using var timeout = new CancellationTokenSource(policy.Timeout);
+            try
+            {
+                return await action(timeout.Token).WaitAsync(policy.Timeout);
+            }
+            catch (Exception error) when (IsTransient(error) && attempt < policy.Retries)
+            {
+                await Task.Delay(options.RetryBackoff);
+            }
+            catch (Exception error) when (IsTransient(error))
+            {
+                await CompensateWith(CheckoutPhase.Failed, $"{what} did not succeed after {policy.Retries + 1} attempts ({Describe(error)})");
+                return null;
+            }
+        }
+    }
+
+    /// <summary>Compensation must finish: it retries until it does (and the resume reminder continues it after a crash).</summary>
+    private async Task RetryForeverAsync<T>(Func<CancellationToken, Task<T>> action)
+    {
+        while (true)
+        {
+            using var timeout = new CancellationTokenSource(options.Reserve.Timeout);
+            try
+            {
+                await action(timeout.Token).WaitAsync(options.Reserve.Timeout);
+                return;
+            }
+            catch (Exception error) when (IsTransient(error))
+            {
+                await Task.Delay(options.RetryBackoff);
+            }
+        }
+    }
+
+    private static bool IsTransient(Exception error) =>
+        error is TimeoutException or OperationCanceledException or GrainCallTimeoutException or SiloUnavailableException
+            or PaymentGatewayUnavailableException or GrainStorageException or InconsistentStateException;
+
+    private static string Describe(Exception error) => error is TimeoutException or OperationCanceledException ? "timed out" : error.Message;
+
+    /// <summary>Writes the saga's state, one write at a time (a cancel and the running saga both persist).</summary>
+    private async Task PersistAsync(Action<CheckoutState> change)
+    {
+        await persisting.WaitAsync();
+        try
+        {
+            change(State);
+            await saga.WriteStateAsync();
+        }
+        finally
+        {
+            persisting.Release();
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using System.Text.Json;
+using FirstViscount.EventSourcing;
+
+namespace FirstViscount.Commerce.Payments;
+
+/// <summary>
+/// One payment (keyed like its order). Each gateway call uses a key derived from the payment and the step, so
+/// a retry after a timeout or a crash can never charge twice; each outcome is an event before it is answered.
+/// </summary>
+[GrainType("payment")]
+public sealed class PaymentGrain(IEventStore store, EventSerializer serializer, IPaymentGateway gateway, PayerProtector protector)
+    : EventSourcedGrain<PaymentState>(store, serializer), IPaymentGrain
+{
+    private string PaymentId => GetPrimaryKeyString();
+
+    public async Task<PaymentView> Authorize(PaymentRequest request, CancellationToken cancellationToken)
+    {
+        if (State.Status != PaymentStatus.None)
+        {
+            return View(); // authorized, declined or beyond: the same answer again
+        }
+        var result = await gateway.AuthorizeAsync($"{PaymentId}:authorize", request.Amount, request.Currency, request.PaymentToken, cancellationToken);
+        await RaiseAsync(result.Approved
+            ? new PaymentAuthorized(PaymentId, request.OrderId, request.Amount, request.Currency, request.PaymentToken, result.Reference!,
+                protector.Protect(JsonSerializer.Serialize(request.Payer)))
+            : new PaymentDeclined(PaymentId, request.OrderId, request.Amount, request.Currency, result.DeclineReason ?? "declined"),
+            cancellationToken: CancellationToken.None); // the gateway acted: record it even if the caller gave up
+        return View();
+    }
+
+    public async Task<PaymentView> Capture(CancellationToken cancellationToken)
+    {
+        if (State.Status == PaymentStatus.Captured)
+        {
+            return View();
+        }
+        if (State.Status != PaymentStatus.Authorized)
+        {
+            throw new InvalidOperationException($"Payment {PaymentId} is {State.Status}; only an authorized payment can be captured.");
+        }
+        var result = await gateway.CaptureAsync($"{PaymentId}:capture", State.AuthorizationReference!, cancellationToken);
+        if (!result.Approved)
+        {
+            throw new InvalidOperationException($"The gateway refused to capture payment {PaymentId}: {result.DeclineReason}");
+        }
+        await RaiseAsync(new PaymentCaptured(PaymentId, State.OrderId!, State.Amount, State.Currency, result.Reference!), cancellationToken: CancellationToken.None);
+        return View();
+    }
+
+    public async Task<PaymentView> Refund(string reason, CancellationToken cancellationToken)
+    {
+        switch (State.Status)
+        {
+            case PaymentStatus.Authorized:
+                await RaiseAsync(new PaymentVoided(PaymentId, State.OrderId!, reason), cancellationToken: CancellationToken.None);
+                break;
+            case PaymentStatus.Captured:
+                var result = await gateway.RefundAsync($"{PaymentId}:refund", State.CaptureReference!, State.Amount, cancellationToken);
+                await RaiseAsync(new PaymentRefunded(PaymentId, State.OrderId!, State.Amount, State.Currency, result.Reference ?? "", reason),
+                    cancellationToken: CancellationToken.None);
+                break;
+        }
+        return View();
+    }
+
+    public Task<PaymentView> Get() => Task.FromResult(View());
+
+    public Task<PayerDetails?> GetPayer() => Task.FromResult(State.EncryptedPayer is { } encrypted
+        ? JsonSerializer.Deserialize<PayerDetails>(protector.Unprotect(encrypted))
+        : null);
+
+    protected override void Apply(PaymentState state, object @event) => state.Apply(@event);
+
+    private PaymentView View() =>
+        new(PaymentId, State.Status, State.Amount, State.Currency, State.AuthorizationReference, State.CaptureReference, State.DeclineReason);
+}
