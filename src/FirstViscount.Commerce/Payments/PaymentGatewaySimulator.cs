@@ -14,6 +14,9 @@ public sealed class PaymentGatewaySimulator : IPaymentGateway
     private readonly ConcurrentDictionary<string, string> tokenOfAuthorization = new();
     private readonly ConcurrentDictionary<string, int> capturesPerAuthorization = new();
 
+    /// <summary>Added to every authorization and capture, as a real processor takes time (default none).</summary>
+    public TimeSpan Latency { get; init; }
+
     /// <summary>How many captures went through for the authorization <paramref name="authorizationReference"/>.</summary>
     public int CapturesOf(string authorizationReference) => capturesPerAuthorization.GetValueOrDefault(authorizationReference);
 
@@ -59,6 +62,10 @@ public sealed class PaymentGatewaySimulator : IPaymentGateway
 
     private async Task BehaveAsync(string token, string idempotencyKey, CancellationToken cancellationToken)
     {
+        if (Latency > TimeSpan.Zero)
+        {
+            await Task.Delay(Latency, cancellationToken);
+        }
         switch (token)
         {
             case "tok_timeout":

@@ -1,0 +1,86 @@
+using FirstViscount.Commerce.Checkout;
+using FirstViscount.Commerce.Inventory;
+using FirstViscount.Commerce.Orders;
+using FirstViscount.Commerce.Payments;
+using FirstViscount.Invocation;
+using Xunit.Abstractions;
+using static FirstViscount.Commerce.Tests.CheckoutFixture;
+
+namespace FirstViscount.Commerce.Tests;
+
+[Trait("Category", "Commerce")]
+[Trait("Speed", "Slow")]
+public sealed class CheckoutFailoverTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Sagas_whose_silo_is_killed_mid_flight_all_finish_and_no_stock_or_money_goes_astray()
+    {
+        var gateway = new PaymentGatewaySimulator { Latency = TimeSpan.FromMilliseconds(120) };
+        await using var cluster = await CommerceCluster.DeployAsync(gateway: gateway);
+        var skus = await StockAsync(cluster, 3, 1_000);
+        var tokens = new[] { "tok_ok", "tok_ok", "tok_flaky", "tok_declined" };
+        var orders = new List<(string OrderId, string Sku, int Quantity)>();
+        var killedIn = new List<CheckoutPhase>();
+
+        for (var wave = 0; wave < 4; wave++)
+        {
+            var started = new List<string>();
+            for (var i = 0; i < 8; i++)
+            {
+                var orderId = CommerceCluster.Key($"w{wave}-{i}");
+                var (sku, quantity) = (skus[i % skus.Length], 1 + i % 3);
+                orders.Add((orderId, sku, quantity));
+                started.Add(orderId);
+                await cluster.GrainFactory.GetGrain<ICheckoutSagaGrain>(orderId).Start(Request(orderId, tokens[i % tokens.Length], (sku, quantity)));
+            }
+            await Task.Delay(40 + 110 * wave); // each wave is cut at a later point of the saga
+            var victim = cluster.Silos.FirstOrDefault(s => started.Any(id => s.HostsActivationOf(IdOf<ICheckoutSagaGrain>(cluster, id))));
+            if (victim is not null)
+            {
+                foreach (var id in started.Where(id => victim.HostsActivationOf(IdOf<ICheckoutSagaGrain>(cluster, id))))
+                {
+                    killedIn.Add((await cluster.GrainFactory.GetGrain<ICheckoutSagaGrain>(id).Status()).Phase);
+                }
+                await cluster.KillSiloAsync(victim);
+                await cluster.StartAdditionalSiloAsync();
+            }
+        }
+
+        var outcomes = new Dictionary<string, CheckoutPhase>();
+        foreach (var (orderId, _, _) in orders)
+        {
+            outcomes[orderId] = (await FinishedAsync(cluster, orderId, timeoutMs: 60_000)).Phase;
+        }
+        output.WriteLine($"killed sagas in phases: {string.Join(", ", killedIn.GroupBy(p => p).Select(g => $"{g.Key} x{g.Count()}"))}");
+        output.WriteLine($"outcomes: {string.Join(", ", outcomes.Values.GroupBy(p => p).Select(g => $"{g.Key} x{g.Count()}"))}");
+        Assert.NotEmpty(killedIn);
+
+        foreach (var sku in skus)
+        {
+            var shipped = orders.Where(o => o.Sku == sku && outcomes[o.OrderId] == CheckoutPhase.Completed).Sum(o => o.Quantity);
+            var levels = await cluster.GrainFactory.GetGrain<IInventorySkuGrain>(sku).GetLevels();
+            Assert.Equal(1_000 - shipped, levels.OnHand);
+            Assert.Equal(0, levels.Reserved);
+        }
+        foreach (var (orderId, _, _) in orders)
+        {
+            var payment = await cluster.GrainFactory.GetGrain<IPaymentGrain>(orderId).Get();
+            var order = (await cluster.GrainFactory.GetGrain<IOrderGrain>(orderId).Get())!;
+            if (outcomes[orderId] == CheckoutPhase.Completed)
+            {
+                Assert.Equal(OrderStatus.Confirmed, order.Status);
+                Assert.Equal(PaymentStatus.Captured, payment.Status);
+                Assert.Equal(1, gateway.CapturesOf(payment.AuthorizationReference!));
+            }
+            else
+            {
+                Assert.Equal(OrderStatus.Failed, order.Status);
+                Assert.NotEqual(PaymentStatus.Captured, payment.Status);
+                Assert.True(payment.AuthorizationReference is null || gateway.CapturesOf(payment.AuthorizationReference) <= 1);
+            }
+        }
+    }
+
+    private static GrainId IdOf<T>(Testing.TestCluster cluster, string key) where T : IGrainWithStringKey =>
+        ((GrainReference)(object)cluster.GrainFactory.GetGrain<T>(key)).GrainId;
+}
