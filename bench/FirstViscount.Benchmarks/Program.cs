@@ -8,6 +8,7 @@ var benchmarks = new Dictionary<string, Func<bool, Task<IReadOnlyList<BenchResul
     ["storage-writes"] = StorageWritesBenchmark.RunAsync,
     ["cluster-calls"] = ClusterCallsBenchmark.RunAsync,
     ["hot-sku"] = HotSkuBenchmark.RunAsync,
+    ["checkout"] = CheckoutBenchmark.RunAsync,
 };
 
 var name = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal));

@@ -19,17 +19,26 @@ internal static class Throughput
         var counts = await Task.WhenAll(Enumerable.Range(0, callers).Select(caller => Task.Run(async () =>
         {
             long count = 0;
+            var batch = 1;
+            var millisecond = Stopwatch.Frequency / 1000;
             while (true)
             {
-                // Check the clock every 256 calls: reading it costs as much as a fast call.
-                for (var i = 0; i < 256; i++)
+                // Reading the clock costs as much as a fast call: read it once per batch, and grow the batch
+                // (up to 256 calls) only while a batch takes less than a millisecond, so slow operations stop on time.
+                var started = Stopwatch.GetTimestamp();
+                for (var i = 0; i < batch; i++)
                 {
                     await operation(caller);
                 }
-                count += 256;
-                if (Stopwatch.GetTimestamp() >= deadline)
+                count += batch;
+                var now = Stopwatch.GetTimestamp();
+                if (now >= deadline)
                 {
                     return count;
+                }
+                if (now - started < millisecond && batch < 256)
+                {
+                    batch *= 2;
                 }
             }
         })));
