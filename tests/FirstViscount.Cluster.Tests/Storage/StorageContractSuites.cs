@@ -1,4 +1,6 @@
 using FirstViscount.Postgres;
+using FirstViscount.Redis.Client;
+using FirstViscount.Redis.Storage;
 using FirstViscount.State;
 using Npgsql;
 
@@ -74,6 +76,30 @@ public sealed class ShardedPostgresGrainStorageContract : GrainStorageContract
         }
         Assert.Equal(40, perShard.Sum());
         Assert.All(perShard, count => Assert.InRange(count, 5, 35));
+    }
+}
+
+[Trait("Category", "Cluster")]
+public sealed class RedisGrainStorageContract : GrainStorageContract
+{
+    protected override Task<IGrainStorage> CreateStorageAsync() =>
+        Task.FromResult<IGrainStorage>(new RedisGrainStorage("contract", new RedisClient(RedisConnectionOptions.Parse(TestServers.Redis)), TimeSpan.FromMinutes(5)));
+
+    [Fact]
+    public async Task A_state_expires_after_its_time_to_live_without_change_and_each_write_renews_it()
+    {
+        await using var redis = new RedisClient(RedisConnectionOptions.Parse(TestServers.Redis));
+        var storage = new RedisGrainStorage("ttl", redis, TimeSpan.FromMilliseconds(600));
+        var key = new GrainStateKey("contract", "cart", $"ttl-{Guid.NewGuid():N}", "cart");
+        var etag = await storage.WriteAsync(key, "{}"u8.ToArray(), null, CancellationToken.None);
+
+        await Task.Delay(400);
+        await storage.WriteAsync(key, "{}"u8.ToArray(), etag, CancellationToken.None);
+        await Task.Delay(400);
+        Assert.NotNull(await storage.ReadAsync(key, CancellationToken.None)); // renewed by the second write
+
+        await Task.Delay(500);
+        Assert.Null(await storage.ReadAsync(key, CancellationToken.None));
     }
 }
 
