@@ -1,8 +1,10 @@
 using FirstViscount.Cluster.Tests;
+using FirstViscount.Commerce.Catalog;
 using FirstViscount.Commerce.Checkout;
 using FirstViscount.Commerce.Payments;
 using FirstViscount.EventSourcing;
 using FirstViscount.Postgres;
+using FirstViscount.Redis;
 using FirstViscount.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -22,8 +24,10 @@ internal static class CommerceCluster
         RetryBackoff = TimeSpan.FromMilliseconds(50),
     };
 
-    public static async Task<TestCluster> DeployAsync(FakeTimeProvider? time = null, int silos = 3, PaymentGatewaySimulator? gateway = null)
+    public static async Task<TestCluster> DeployAsync(FakeTimeProvider? time = null, int silos = 3, PaymentGatewaySimulator? gateway = null,
+        InMemoryProductCatalog? catalog = null)
     {
+        catalog ??= new InMemoryProductCatalog();
         var serviceId = $"commerce-test-{Guid.NewGuid():N}";
         var payerKey = PayerProtector.NewKey();
         gateway ??= new PaymentGatewaySimulator();
@@ -36,6 +40,8 @@ internal static class CommerceCluster
             silo.Services.AddSingleton<IPaymentGateway>(gateway);
             silo.Services.AddSingleton(new PayerProtector(payerKey));
             silo.Services.AddSingleton(FastCheckout());
+            silo.Services.AddSingleton<IProductCatalog>(catalog);
+            silo.AddRedisGrainStorage("carts", TestServers.Redis, TimeSpan.FromDays(7));
         });
         if (time is not null)
         {
