@@ -1,0 +1,17 @@
+namespace FirstViscount.Commerce.Catalog;
+
+public sealed record Product(string Sku, string Name, string Description, string Brand, string? Category,
+    IReadOnlyDictionary<string, string> Attributes, decimal Price, string Currency);
+
+public sealed record ProductListItem(string Sku, string Name, string Brand, string? Category, decimal Price, string Currency);
+
+public enum ProductSort { Relevance, Price, PriceDescending, Name }
+
+public sealed record ProductQuery(string? Text = null, string? Category = null, decimal? MinPrice = null, decimal? MaxPrice = null,
+    ProductSort Sort = ProductSort.Relevance, int Page = 1, int PageSize = 20);
+
+public sealed record ProductPage(IReadOnlyList<ProductListItem> Items, long Total, int Page, int PageSize);
+
+public sealed record Category(string Slug, string Name, string? Parent);
+
+public sealed record CategoryNode(string Slug, string Name, IReadOnlyList<CategoryNode> Children);

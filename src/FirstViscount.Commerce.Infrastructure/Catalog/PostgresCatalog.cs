@@ -1,0 +1,193 @@
+using System.Text.Json;
+using FirstViscount.Redis.Client;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace FirstViscount.Commerce.Catalog;
+
+/// <summary>
+/// The catalog on PostgreSQL with a Redis cache-aside for single-product reads. A change deletes the cached
+/// copy after it commits, so readers see it at once (the promise is within 1 s). Search is full text over name
+/// (weight A), brand (B) and description (C), ranked, with category (and its subcategories) and price filters.
+/// </summary>
+public sealed class PostgresCatalog(NpgsqlDataSource dataSource, RedisClient redis, TimeProvider time) : IProductCatalog
+{
+    private static readonly TimeSpan CacheTime = TimeSpan.FromMinutes(10);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task UpsertCategoryAsync(Category category, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            "INSERT INTO categories (slug, name, parent_slug) VALUES ($1, $2, $3) ON CONFLICT (slug) DO UPDATE SET name = excluded.name, parent_slug = excluded.parent_slug");
+        command.Parameters.Add(new NpgsqlParameter { Value = category.Slug });
+        command.Parameters.Add(new NpgsqlParameter { Value = category.Name });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)category.Parent ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Creates or updates a product with its price effective now; true if it was created.</summary>
+    public async Task<bool> UpsertProductAsync(Product product, CancellationToken cancellationToken = default)
+    {
+        await using var batch = dataSource.CreateBatch();
+        var upsert = new NpgsqlBatchCommand("""
+            INSERT INTO products (sku, name, description, brand, category_slug, attributes, price, currency)
+            VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8)
+            ON CONFLICT (sku) DO UPDATE SET name = excluded.name, description = excluded.description, brand = excluded.brand,
+                category_slug = excluded.category_slug, attributes = excluded.attributes, price = excluded.price,
+                currency = excluded.currency, updated_at = now()
+            RETURNING (xmax = 0) AS created
+            """);
+        upsert.Parameters.Add(new NpgsqlParameter { Value = product.Sku });
+        upsert.Parameters.Add(new NpgsqlParameter { Value = product.Name });
+        upsert.Parameters.Add(new NpgsqlParameter { Value = product.Description });
+        upsert.Parameters.Add(new NpgsqlParameter { Value = product.Brand });
+        upsert.Parameters.Add(new NpgsqlParameter { Value = (object?)product.Category ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        upsert.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(product.Attributes, Json), NpgsqlDbType = NpgsqlDbType.Text });
+        upsert.Parameters.Add(new NpgsqlParameter { Value = product.Price });
+        upsert.Parameters.Add(new NpgsqlParameter { Value = product.Currency });
+        batch.BatchCommands.Add(upsert);
+        var history = new NpgsqlBatchCommand("INSERT INTO prices (sku, effective_from, amount) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING");
+        history.Parameters.Add(new NpgsqlParameter { Value = product.Sku });
+        history.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow() });
+        history.Parameters.Add(new NpgsqlParameter { Value = product.Price });
+        batch.BatchCommands.Add(history);
+        var created = (bool)(await batch.ExecuteScalarAsync(cancellationToken))!;
+        await redis.DeleteAsync(CacheKey(product.Sku));
+        return created;
+    }
+
+    /// <summary>Records a price that takes effect at <paramref name="effectiveFrom"/> (made current by <see cref="ApplyDuePricesAsync"/>).</summary>
+    public async Task SchedulePriceAsync(string sku, decimal amount, DateTimeOffset effectiveFrom, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            "INSERT INTO prices (sku, effective_from, amount) VALUES ($1, $2, $3) ON CONFLICT (sku, effective_from) DO UPDATE SET amount = excluded.amount");
+        command.Parameters.Add(new NpgsqlParameter { Value = sku });
+        command.Parameters.Add(new NpgsqlParameter { Value = effectiveFrom });
+        command.Parameters.Add(new NpgsqlParameter { Value = amount });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Makes each product's latest price whose time has come its current price; returns the skus that changed.</summary>
+    public async Task<IReadOnlyList<string>> ApplyDuePricesAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            UPDATE products p SET price = due.amount, updated_at = now()
+            FROM (SELECT DISTINCT ON (sku) sku, amount FROM prices WHERE effective_from <= $1 ORDER BY sku, effective_from DESC) AS due
+            WHERE p.sku = due.sku AND p.price <> due.amount
+            RETURNING p.sku
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow() });
+        var changed = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                changed.Add(reader.GetString(0));
+            }
+        }
+        foreach (var sku in changed)
+        {
+            await redis.DeleteAsync(CacheKey(sku));
+        }
+        return changed;
+    }
+
+    /// <summary>A product by sku: from the cache, or from PostgreSQL (then cached).</summary>
+    public async Task<Product?> GetProductAsync(string sku, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            if (await redis.GetAsync(CacheKey(sku)) is { } cached)
+            {
+                return JsonSerializer.Deserialize<Product>(cached, Json);
+            }
+        }
+        catch (FirstViscountException error) when (error is RedisConnectionException or RedisTimeoutException)
+        {
+            return await LoadAsync(sku, cancellationToken); // the cache is an optimisation: PostgreSQL is the truth
+        }
+        var product = await LoadAsync(sku, cancellationToken);
+        if (product is not null)
+        {
+            await redis.SetAsync(CacheKey(sku), JsonSerializer.Serialize(product, Json), CacheTime);
+        }
+        return product;
+    }
+
+    public async Task<ProductSummary?> FindAsync(string sku, CancellationToken cancellationToken) =>
+        await GetProductAsync(sku, cancellationToken) is { } product ? new ProductSummary(product.Sku, product.Name, product.Price, product.Currency) : null;
+
+    public async Task<ProductPage> SearchAsync(ProductQuery query, CancellationToken cancellationToken = default)
+    {
+        var pageSize = Math.Clamp(query.PageSize, 1, 100);
+        var page = Math.Max(1, query.Page);
+        var text = string.IsNullOrWhiteSpace(query.Text) ? null : query.Text.Trim();
+        var order = query.Sort switch
+        {
+            ProductSort.Price => "p.price, p.sku",
+            ProductSort.PriceDescending => "p.price DESC, p.sku",
+            ProductSort.Name => "p.name, p.sku",
+            _ => text is null ? "p.name, p.sku" : "ts_rank_cd(p.search, websearch_to_tsquery('english', $1)) DESC, p.sku",
+        };
+        await using var command = dataSource.CreateCommand($"""
+            WITH RECURSIVE scope AS (
+                SELECT slug FROM categories WHERE slug = $2
+                UNION ALL
+                SELECT c.slug FROM categories c JOIN scope s ON c.parent_slug = s.slug)
+            SELECT p.sku, p.name, p.brand, p.category_slug, p.price, p.currency, count(*) OVER () AS total
+            FROM products p
+            WHERE ($1::text IS NULL OR p.search @@ websearch_to_tsquery('english', $1))
+              AND ($2::text IS NULL OR p.category_slug IN (SELECT slug FROM scope))
+              AND ($3::numeric IS NULL OR p.price >= $3)
+              AND ($4::numeric IS NULL OR p.price <= $4)
+            ORDER BY {order}
+            LIMIT $5 OFFSET $6
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)text ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.Category ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.MinPrice ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Numeric });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.MaxPrice ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Numeric });
+        command.Parameters.Add(new NpgsqlParameter { Value = pageSize });
+        command.Parameters.Add(new NpgsqlParameter { Value = (page - 1) * pageSize });
+        var items = new List<ProductListItem>();
+        long total = 0;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            items.Add(new ProductListItem(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.GetDecimal(4), reader.GetString(5)));
+            total = reader.GetInt64(6);
+        }
+        return new ProductPage(items, total, page, pageSize);
+    }
+
+    public async Task<IReadOnlyList<CategoryNode>> GetCategoryTreeAsync(CancellationToken cancellationToken = default)
+    {
+        var all = new List<Category>();
+        await using var command = dataSource.CreateCommand("SELECT slug, name, parent_slug FROM categories ORDER BY name");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            all.Add(new Category(reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+        }
+        IReadOnlyList<CategoryNode> Children(string? parent) =>
+            [.. all.Where(c => c.Parent == parent).Select(c => new CategoryNode(c.Slug, c.Name, Children(c.Slug)))];
+        return Children(null);
+    }
+
+    private async Task<Product?> LoadAsync(string sku, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT sku, name, description, brand, category_slug, attributes::text, price, currency FROM products WHERE sku = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = sku });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+        return new Product(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4),
+            JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(5), Json) ?? [], reader.GetDecimal(6), reader.GetString(7).Trim());
+    }
+
+    private static string CacheKey(string sku) => $"fv:catalog:product:{sku}";
+}
