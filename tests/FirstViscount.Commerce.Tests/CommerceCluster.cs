@@ -1,6 +1,7 @@
 using FirstViscount.Cluster.Tests;
 using FirstViscount.Commerce.Catalog;
 using FirstViscount.Commerce.Checkout;
+using FirstViscount.Commerce.Sagas;
 using FirstViscount.Commerce.Payments;
 using FirstViscount.EventSourcing;
 using FirstViscount.Postgres;

@@ -1,7 +1,6 @@
-namespace FirstViscount.Commerce.Checkout;
+using FirstViscount.Commerce.Sagas;
 
-/// <summary>How long one attempt of a step may take and how often it is retried after a timeout or transient error.</summary>
-public sealed record StepPolicy(TimeSpan Timeout, int Retries);
+namespace FirstViscount.Commerce.Checkout;
 
 /// <summary>The checkout saga's timings; the defaults are the product's (DESIGN.md).</summary>
 public sealed class CheckoutOptions

@@ -1,6 +1,7 @@
 using FirstViscount.Commerce.Inventory;
 using FirstViscount.Commerce.Orders;
 using FirstViscount.Commerce.Payments;
+using FirstViscount.Commerce.Sagas;
 using FirstViscount.Reminders;
 
 namespace FirstViscount.Commerce.Checkout;
@@ -220,54 +221,19 @@ public sealed class CheckoutSagaGrain(
         await PersistAsync(state => state.Phase = state.CompensationOutcome);
     }
 
-    /// <summary>
-    /// One step with its timeout and retries. Returns null after the saga moved to compensation (the step kept
-    /// failing); business outcomes (declined, out of stock) come back as results for the caller to judge.
-    /// </summary>
+    /// <summary>One step with its timeout and retries; null when it kept failing and the saga moved to compensation.</summary>
     private async Task<T?> StepAsync<T>(StepPolicy policy, string what, Func<CancellationToken, Task<T>> action) where T : class
     {
-        for (var attempt = 0; ; attempt++)
+        var outcome = await SagaStep.RunAsync(policy, options.RetryBackoff, what, action);
+        if (!outcome.Succeeded)
         {
-            using var timeout = new CancellationTokenSource(policy.Timeout);
-            try
-            {
-                return await action(timeout.Token).WaitAsync(policy.Timeout);
-            }
-            catch (Exception error) when (IsTransient(error) && attempt < policy.Retries)
-            {
-                await Task.Delay(options.RetryBackoff);
-            }
-            catch (Exception error) when (IsTransient(error))
-            {
-                await CompensateWith(CheckoutPhase.Failed, $"{what} did not succeed after {policy.Retries + 1} attempts ({Describe(error)})");
-                return null;
-            }
+            await CompensateWith(CheckoutPhase.Failed, outcome.Failure!);
         }
+        return outcome.Value;
     }
 
-    /// <summary>Compensation must finish: it retries until it does (and the resume reminder continues it after a crash).</summary>
-    private async Task RetryForeverAsync<T>(Func<CancellationToken, Task<T>> action)
-    {
-        while (true)
-        {
-            using var timeout = new CancellationTokenSource(options.Reserve.Timeout);
-            try
-            {
-                await action(timeout.Token).WaitAsync(options.Reserve.Timeout);
-                return;
-            }
-            catch (Exception error) when (IsTransient(error))
-            {
-                await Task.Delay(options.RetryBackoff);
-            }
-        }
-    }
-
-    private static bool IsTransient(Exception error) =>
-        error is TimeoutException or OperationCanceledException or GrainCallTimeoutException or SiloUnavailableException
-            or PaymentGatewayUnavailableException or GrainStorageException or InconsistentStateException;
-
-    private static string Describe(Exception error) => error is TimeoutException or OperationCanceledException ? "timed out" : error.Message;
+    private Task RetryForeverAsync<T>(Func<CancellationToken, Task<T>> action) =>
+        SagaStep.RetryUntilDoneAsync(options.Reserve.Timeout, options.RetryBackoff, action);
 
     /// <summary>Writes the saga's state, one write at a time (a cancel and the running saga both persist).</summary>
     private async Task PersistAsync(Action<CheckoutState> change)
