@@ -1,11 +1,15 @@
 using FirstViscount.Cluster.Tests;
+using FirstViscount.Commerce.Accounts;
 using FirstViscount.Commerce.Catalog;
+using FirstViscount.Commerce.Registration;
 using FirstViscount.Commerce.Checkout;
 using FirstViscount.Commerce.Sagas;
 using FirstViscount.Commerce.Payments;
 using FirstViscount.EventSourcing;
 using FirstViscount.Postgres;
 using FirstViscount.Redis;
+using FirstViscount.Redis.Client;
+using Npgsql;
 using FirstViscount.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -26,9 +30,10 @@ internal static class CommerceCluster
     };
 
     public static async Task<TestCluster> DeployAsync(FakeTimeProvider? time = null, int silos = 3, PaymentGatewaySimulator? gateway = null,
-        InMemoryProductCatalog? catalog = null)
+        InMemoryProductCatalog? catalog = null, IPreferencesStore? preferences = null)
     {
         catalog ??= new InMemoryProductCatalog();
+        preferences ??= new RedisPreferencesStore(new RedisClient(RedisConnectionOptions.Parse(TestServers.Redis)));
         var serviceId = $"commerce-test-{Guid.NewGuid():N}";
         var payerKey = PayerProtector.NewKey();
         gateway ??= new PaymentGatewaySimulator();
@@ -43,6 +48,16 @@ internal static class CommerceCluster
             silo.Services.AddSingleton(FastCheckout());
             silo.Services.AddSingleton<IProductCatalog>(catalog);
             silo.AddRedisGrainStorage("carts", TestServers.Redis, TimeSpan.FromDays(7));
+            silo.Services.AddSingleton<IAccountStore>(_ => new PostgresAccountStore(NpgsqlDataSource.Create(TestServers.Postgres)));
+            silo.Services.AddSingleton(preferences);
+            silo.Services.AddSingleton(new RegistrationOptions
+            {
+                CreateAccount = new StepPolicy(TimeSpan.FromSeconds(5), 3),
+                InitializePreferences = new StepPolicy(TimeSpan.FromSeconds(2), 5),
+                Welcome = new StepPolicy(TimeSpan.FromSeconds(5), 3),
+                ResumeInterval = TimeSpan.FromSeconds(1),
+                RetryBackoff = TimeSpan.FromMilliseconds(20),
+            });
         });
         if (time is not null)
         {
