@@ -5,6 +5,7 @@ const string usage = """
 
     commands:
       migrate [--connection <connection string>]...   apply pending PostgreSQL migrations (once per shard)
+      seed [--products <count>] [--connection <cs>]     load a demo catalog with opening stock (idempotent)
     """;
 
 if (args is ["migrate", .. var rest])
@@ -21,6 +22,10 @@ if (args is ["migrate", .. var rest])
         return ExitCodes.Usage;
     }
     return await MigrateCommand.RunAsync(connections, Console.Out, Console.Error);
+}
+if (args is ["seed", .. var options])
+{
+    return await SeedCommand.RunAsync(options, Console.Out, Console.Error);
 }
 Console.Error.WriteLine(args.Length == 0 ? usage : $"error: unknown command '{args[0]}'.\n{usage}");
 return ExitCodes.Usage;

@@ -74,6 +74,28 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
         }
     }
 
+    /// <summary>
+    /// Bulk load for seeding: the first event of many new streams in one statement. Streams that already have
+    /// events are left alone, so loading twice adds nothing. Returns how many streams were created.
+    /// </summary>
+    public async Task<int> AppendFirstEventsAsync(IReadOnlyList<(string StreamId, EventData Event)> streams, CancellationToken cancellationToken)
+    {
+        await using var command = DataSource.CreateCommand("""
+            INSERT INTO events (stream_id, version, event_id, event_type, schema_version, payload, metadata)
+            SELECT s.stream_id, 1, s.id, s.type, s.schema_version, s.payload::jsonb, s.metadata::jsonb
+            FROM unnest($1::text[], $2::uuid[], $3::text[], $4::integer[], $5::text[], $6::text[])
+                 AS s(stream_id, id, type, schema_version, payload, metadata)
+            ON CONFLICT (stream_id, version) DO NOTHING
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = streams.Select(s => s.StreamId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = streams.Select(s => s.Event.EventId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = streams.Select(s => s.Event.Type).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = streams.Select(s => s.Event.SchemaVersion).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = streams.Select(s => Encoding.UTF8.GetString(s.Event.Payload)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = streams.Select(s => JsonSerializer.Serialize(s.Event.Metadata, MetadataJson.Options)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(string streamId, long afterVersion, CancellationToken cancellationToken)
     {
         await using var command = DataSource.CreateCommand($"SELECT {Columns} FROM events WHERE stream_id = $1 AND version > $2 ORDER BY version");
