@@ -81,7 +81,7 @@ pg_up() {
 listen_addresses = '127.0.0.1'
 port = $pg_port
 unix_socket_directories = '$dir'
-max_connections = 300
+max_connections = 500
 shared_buffers = 256MB
 synchronous_commit = on
 fsync = on

@@ -1,5 +1,6 @@
 using FirstViscount.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using FirstViscount.EventSourcing;
 using FirstViscount.Postgres.EventStore;
 using FirstViscount.Postgres.Reminders;
@@ -18,12 +19,14 @@ public static class PostgresProviderExtensions
         var options = new PostgresGrainStorageOptions();
         configure(options);
         options.Validate(name);
-        var shards = options.ConnectionStrings.Select(cs => NpgsqlDataSource.Create(cs)).ToArray();
+        var connectionStrings = options.ConnectionStrings.ToArray();
+        builder.Services.TryAddSingleton<PostgresDataSources>();
         // Created by a factory so that the container disposes it (and its group-commit writers) with the silo.
-        builder.Services.AddKeyedSingleton<IGrainStorage>(name, (_, _) => new PostgresGrainStorage(name, shards, options.GroupCommit));
+        builder.Services.AddKeyedSingleton<IGrainStorage>(name, (services, _) =>
+            new PostgresGrainStorage(name, Shards(services, connectionStrings), options.GroupCommit));
         if (options.MigrateOnStart)
         {
-            builder.Services.AddSingleton<ISiloStartupTask>(new MigrateShards(shards));
+            builder.Services.AddSingleton<ISiloStartupTask>(services => new MigrateShards(Shards(services, connectionStrings)));
         }
         return builder;
     }
@@ -34,12 +37,17 @@ public static class PostgresProviderExtensions
     /// <summary>Keeps durable reminders and the event store in the PostgreSQL database at <paramref name="connectionString"/>.</summary>
     public static SiloBuilder UsePostgresRemindersAndEvents(this SiloBuilder builder, string connectionString)
     {
-        var dataSource = NpgsqlDataSource.Create(connectionString);
-        builder.Services.AddSingleton<ISiloStartupTask>(new MigrateShards([dataSource]));
-        builder.Services.AddSingleton<IReminderTable>(services => new PostgresReminderTable(dataSource, services.GetRequiredService<SiloOptions>().ServiceId));
-        builder.Services.AddSingleton<IEventStore>(new PostgresEventStore(dataSource));
+        builder.Services.TryAddSingleton<PostgresDataSources>();
+        builder.Services.AddSingleton<ISiloStartupTask>(services => new MigrateShards(Shards(services, [connectionString])));
+        builder.Services.AddSingleton<IReminderTable>(services =>
+            new PostgresReminderTable(services.GetRequiredService<PostgresDataSources>().Get(connectionString), services.GetRequiredService<SiloOptions>().ServiceId));
+        builder.Services.AddSingleton<PostgresEventStore>(services => new PostgresEventStore(services.GetRequiredService<PostgresDataSources>().Get(connectionString)));
+        builder.Services.AddSingleton<IEventStore>(services => services.GetRequiredService<PostgresEventStore>());
         return builder;
     }
+
+    private static NpgsqlDataSource[] Shards(IServiceProvider services, IEnumerable<string> connectionStrings) =>
+        [.. connectionStrings.Select(services.GetRequiredService<PostgresDataSources>().Get)];
 
     private sealed class MigrateShards(IReadOnlyList<NpgsqlDataSource> shards) : ISiloStartupTask
     {

@@ -9,7 +9,6 @@ using FirstViscount.EventSourcing;
 using FirstViscount.Postgres;
 using FirstViscount.Redis;
 using FirstViscount.Redis.Client;
-using Npgsql;
 using FirstViscount.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -48,7 +47,7 @@ internal static class CommerceCluster
             silo.Services.AddSingleton(FastCheckout());
             silo.Services.AddSingleton<IProductCatalog>(catalog);
             silo.AddRedisGrainStorage("carts", TestServers.Redis, TimeSpan.FromDays(7));
-            silo.Services.AddSingleton<IAccountStore>(_ => new PostgresAccountStore(NpgsqlDataSource.Create(TestServers.Postgres)));
+            silo.Services.AddSingleton<IAccountStore>(services => new PostgresAccountStore(services.GetRequiredService<PostgresDataSources>().Get(TestServers.Postgres)));
             silo.Services.AddSingleton(preferences);
             silo.Services.AddSingleton(new RegistrationOptions
             {
