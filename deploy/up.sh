@@ -11,6 +11,9 @@ deploy/services.sh up
 dotnet build src/FirstViscount.Silo -c Release --nologo -v quiet
 
 postgres="Host=127.0.0.1;Port=15432;Username=firstviscount;Password=firstviscount;Database=firstviscount"
+# The key that encrypts payer details at rest: made once, kept with the data, never in the repository.
+payer_key_file=$run/../payer.key
+[ -s "$payer_key_file" ] || (umask 077 && head -c 32 /dev/urandom | base64 >"$payer_key_file")
 
 start_silo() {
   local name=$1 http_port=$2 silo_port=$3
@@ -23,6 +26,7 @@ start_silo() {
     Transport__Port="$silo_port" \
     Redis__Configuration=127.0.0.1:16379 \
     Postgres__ConnectionString="$postgres" \
+    Payments__PayerKey="$(cat "$payer_key_file")" \
       nohup dotnet "src/FirstViscount.Silo/bin/Release/net10.0/FirstViscount.Silo.dll" \
       --contentRoot "$repo/src/FirstViscount.Silo" >"$run/$name.log" 2>&1 &
     echo $! >"$pidfile"

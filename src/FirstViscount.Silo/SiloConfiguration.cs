@@ -1,4 +1,5 @@
 using System.Reflection;
+using FirstViscount.Commerce;
 using FirstViscount.Hosting;
 using FirstViscount.Invocation;
 using FirstViscount.Postgres;
@@ -41,6 +42,8 @@ internal static class SiloConfiguration
         {
             silo.AddMemoryGrainStorageAsDefault();
         }
+        CommerceWiring.AddCommerce(silo, configuration, postgres.Count > 0 ? postgres[0] : null, string.IsNullOrWhiteSpace(redis) ? null : redis);
+        GrainCodeRegistry.EnsureRegistered(typeof(CommerceEvents).Assembly);
         foreach (var path in configuration.GetSection("Silo:GrainAssemblies").Get<string[]>() ?? [])
         {
             GrainCodeRegistry.EnsureRegistered(Assembly.LoadFrom(path));

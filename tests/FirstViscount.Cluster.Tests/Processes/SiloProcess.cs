@@ -19,6 +19,9 @@ internal sealed class SiloProcess : IAsyncDisposable
         HttpPort = httpPort;
     }
 
+    /// <summary>One key for every silo process of the test run (they share the stored payments).</summary>
+    private static readonly string TestPayerKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     public int SiloPort { get; }
 
     public int HttpPort { get; }
@@ -56,6 +59,7 @@ internal sealed class SiloProcess : IAsyncDisposable
             ["Membership__RenewInterval"] = (lease / 5).ToString(),
             ["Membership__FencingMargin"] = (lease / 10).ToString(),
             ["Logging__LogLevel__Default"] = "Warning",
+            ["Payments__PayerKey"] = TestPayerKey,
             ["DOTNET_gcServer"] = "0",
         };
         foreach (var (name, value) in environment)
