@@ -1,0 +1,41 @@
+using System.Text.Json;
+using FirstViscount.Commerce.Accounts;
+using FirstViscount.Commerce.Carts;
+using FirstViscount.Commerce.Inventory;
+using FirstViscount.Commerce.Orders;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace FirstViscount.SiloHost.Gateway;
+
+/// <summary>
+/// Turns exceptions into RFC 9457 problem details: domain refusals become 4xx, malformed input 400, and a
+/// dependency that is down 503 with Retry-After. Only a bug yields 500.
+/// </summary>
+internal sealed class ExceptionMapping(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title) = exception switch
+        {
+            BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == 413 ? "The request body is too large." : "The request is malformed."),
+            JsonException => (400, "The request body is not valid JSON for this route."),
+            ArgumentException => (400, "The request is invalid."),
+            UnknownSkuException => (404, "No such product."),
+            EmailTakenException => (409, "The e-mail address is already registered."),
+            OrderStateConflictException or StockConflictException => (409, "The request conflicts with the current state."),
+            SiloUnavailableException or GrainStorageException or GrainCallTimeoutException or TimeoutException => (503, "A dependency is unavailable; retry shortly."),
+            _ => (500, "An unexpected error occurred."),
+        };
+        context.Response.StatusCode = status;
+        if (status == 503)
+        {
+            context.Response.Headers.RetryAfter = "5";
+        }
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            Exception = exception,
+            ProblemDetails = { Status = status, Title = title, Detail = status == 500 ? null : exception.Message },
+        });
+    }
+}

@@ -1,0 +1,72 @@
+using System.Text.Json.Serialization;
+using FirstViscount.Commerce.Accounts;
+using FirstViscount.Commerce.Catalog;
+using FirstViscount.Postgres;
+using FirstViscount.SiloHost.Gateway;
+using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+
+namespace FirstViscount.SiloHost;
+
+/// <summary>The silo host: a silo and, in the same process, the HTTP gateway of API.md.</summary>
+public static class SiloHostApp
+{
+    public static WebApplication Create(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        var configuration = builder.Configuration;
+        var silo = SiloConfiguration.Build(configuration, logging => logging.AddConfiguration(configuration.GetSection("Logging")).AddSimpleConsole());
+        var postgres = SiloConfiguration.PostgresConnectionStrings(configuration) is [var first, ..] ? first : null;
+
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 1024 * 1024);
+        builder.Services.AddSingleton(silo);
+        builder.Services.AddSingleton(silo.GrainFactory);
+        foreach (var type in new[] { typeof(IAccountStore), typeof(IPreferencesStore), typeof(IProductCatalog) })
+        {
+            builder.Services.AddSingleton(type, _ => silo.Services.GetRequiredService(type));
+        }
+        builder.Services.AddHostedService<SiloHostedService>();
+        builder.Services.AddHostedService<AdminAccountBootstrap>();
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Extensions["traceId"] = System.Diagnostics.Activity.Current?.Id ?? context.HttpContext.TraceIdentifier);
+        builder.Services.AddExceptionHandler<ExceptionMapping>();
+
+        builder.Services.AddDataProtection().SetApplicationName("FirstViscount");
+        if (postgres is not null)
+        {
+            builder.Services.AddSingleton<Microsoft.Extensions.Options.IConfigureOptions<KeyManagementOptions>>(services =>
+                new Microsoft.Extensions.Options.ConfigureOptions<KeyManagementOptions>(options =>
+                    options.XmlRepository = new PostgresKeyRing(silo.Services.GetRequiredService<PostgresDataSources>().Get(postgres))));
+        }
+        builder.Services.AddAuthentication(BearerTokenDefaults.AuthenticationScheme)
+            .AddBearerToken(options => options.BearerTokenExpiration = TimeSpan.FromHours(1));
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(Principals.CustomerPolicy, policy => policy.RequireAuthenticatedUser())
+            .AddPolicy(Principals.AdminPolicy, policy => policy.RequireRole("admin"));
+        builder.Services.AddRateLimiter(options => RateLimits.Configure(options, configuration));
+
+        var health = builder.Services.AddHealthChecks().AddCheck<SiloReadinessCheck>("membership", tags: ["ready"]);
+        if (postgres is not null)
+        {
+            health.AddCheck("postgres", new PostgresReadinessCheck(postgres), tags: ["ready"]);
+        }
+        if (configuration["Redis:Configuration"] is { Length: > 0 } redis)
+        {
+            health.AddCheck("redis", new RedisReadinessCheck(redis), tags: ["ready"]);
+        }
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).DisableRateLimiting();
+        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") }).DisableRateLimiting();
+        app.MapGet("/", () => Results.Text($"FirstViscount silo {silo.Address}\n"));
+        app.MapAccountsApi();
+        return app;
+    }
+}
