@@ -22,7 +22,7 @@ public static class SiloHostApp
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 1024 * 1024);
         builder.Services.AddSingleton(silo);
         builder.Services.AddSingleton(silo.GrainFactory);
-        foreach (var type in new[] { typeof(IAccountStore), typeof(IPreferencesStore), typeof(IProductCatalog) })
+        foreach (var type in new[] { typeof(IAccountStore), typeof(IPreferencesStore), typeof(IProductCatalog), typeof(PostgresCatalog) })
         {
             builder.Services.AddSingleton(type, _ => silo.Services.GetRequiredService(type));
         }
@@ -67,6 +67,9 @@ public static class SiloHostApp
         app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") }).DisableRateLimiting();
         app.MapGet("/", () => Results.Text($"FirstViscount silo {silo.Address}\n"));
         app.MapAccountsApi();
+        app.MapCatalogApi();
+        app.MapCartApi();
+        app.MapInventoryApi();
         return app;
     }
 }
