@@ -26,6 +26,10 @@ public static class SiloHostApp
         {
             builder.Services.AddSingleton(type, _ => silo.Services.GetRequiredService(type));
         }
+        if (postgres is not null)
+        {
+            builder.Services.AddSingleton(_ => new IdempotencyKeys(silo.Services.GetRequiredService<PostgresDataSources>().Get(postgres)));
+        }
         builder.Services.AddHostedService<SiloHostedService>();
         builder.Services.AddHostedService<AdminAccountBootstrap>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
@@ -70,6 +74,8 @@ public static class SiloHostApp
         app.MapCatalogApi();
         app.MapCartApi();
         app.MapInventoryApi();
+        app.MapOrdersApi();
+        app.MapOperationsApi();
         return app;
     }
 }

@@ -200,11 +200,13 @@ public sealed class CheckoutSagaGrain(
         }
     }
 
+    /// <summary>Moves to compensation. A customer's cancel that arrived meanwhile wins over a step's failure.</summary>
     private Task CompensateWith(CheckoutPhase outcome, string reason) => PersistAsync(state =>
     {
+        var cancelled = state.CancelRequested;
         state.Phase = CheckoutPhase.Compensating;
-        state.CompensationOutcome = outcome;
-        state.FailureReason = reason;
+        state.CompensationOutcome = cancelled ? CheckoutPhase.Cancelled : outcome;
+        state.FailureReason = cancelled ? state.FailureReason ?? reason : reason;
     });
 
     /// <summary>Undo in reverse: refund (or void), release every line, then record the outcome on the order (the notification).</summary>
