@@ -19,7 +19,11 @@ public static class SiloHostApp
         var silo = SiloConfiguration.Build(configuration, logging => logging.AddConfiguration(configuration.GetSection("Logging")).AddSimpleConsole());
         var postgres = SiloConfiguration.PostgresConnectionStrings(configuration) is [var first, ..] ? first : null;
 
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 1024 * 1024);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
+            kestrel.Limits.MaxRequestLineSize = 32 * 1024; // long queries reach validation and get a problem, not a bare 414
+        });
         builder.Services.AddSingleton(silo);
         builder.Services.AddSingleton(silo.GrainFactory);
         foreach (var type in new[] { typeof(IAccountStore), typeof(IPreferencesStore), typeof(IProductCatalog), typeof(PostgresCatalog) })

@@ -41,7 +41,9 @@ internal static class CatalogApi
         var size = ParseInt(pageSize, "pageSize", 20, 1, 100, validation);
         validation.Require(sort is null || Sorts.ContainsKey(sort), "sort", "sort must be relevance, price, -price or name.")
             .Require(min is null || max is null || min <= max, "minPrice", "minPrice must not exceed maxPrice.")
-            .Require(q is null || q.Length <= 200, "q", "The search text has at most 200 characters.");
+            .Require(q is null || q.Length <= 200, "q", "The search text has at most 200 characters.")
+            .Require(Validation.IsPlainText(q), "q", "The search text must not contain control characters.")
+            .Require(category is null || category.Length <= 100 && Validation.IsPlainText(category), "category", "category is a category slug.");
         if (!validation.IsValid)
         {
             return TypedResults.ValidationProblem(validation.Errors);
@@ -55,7 +57,7 @@ internal static class CatalogApi
 
     private static async Task<Results<Ok<ProductDto>, NotFound, StatusCodeHttpResult>> GetAsync(string sku, HttpContext http, PostgresCatalog catalog, IGrainFactory grains)
     {
-        if (await catalog.GetProductAsync(sku, http.RequestAborted) is not { } product)
+        if (!Validation.IsPlainText(sku) || sku.Length > 64 || await catalog.GetProductAsync(sku, http.RequestAborted) is not { } product)
         {
             return TypedResults.NotFound();
         }

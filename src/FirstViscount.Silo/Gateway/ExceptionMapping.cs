@@ -20,6 +20,7 @@ internal sealed class ExceptionMapping(IProblemDetailsService problems) : IExcep
             BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == 413 ? "The request body is too large." : "The request is malformed."),
             JsonException => (400, "The request body is not valid JSON for this route."),
             ArgumentException => (400, "The request is invalid."),
+            Npgsql.PostgresException { SqlState: "22021" or "22P05" or "54000" } => (400, "The request contains text that cannot be stored."),
             UnknownSkuException => (404, "No such product."),
             EmailTakenException => (409, "The e-mail address is already registered."),
             OrderStateConflictException or StockConflictException => (409, "The request conflicts with the current state."),

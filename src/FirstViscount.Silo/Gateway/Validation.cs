@@ -18,6 +18,9 @@ internal sealed class Validation
 
     public IDictionary<string, string[]> Errors => errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
 
+    /// <summary>No control characters (PostgreSQL text cannot hold NUL; none belongs in names, skus or searches).</summary>
+    public static bool IsPlainText(string? value) => value is null || !value.Any(char.IsControl);
+
     public static bool IsEmail(string? value) =>
         value is { Length: >= 3 and <= 254 } && value.IndexOf('@') is > 0 and var at && at < value.Length - 1 && !value.Contains(' ');
 }
