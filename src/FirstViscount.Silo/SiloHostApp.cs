@@ -54,6 +54,7 @@ public static class SiloHostApp
             .AddPolicy(Principals.CustomerPolicy, policy => policy.RequireAuthenticatedUser())
             .AddPolicy(Principals.AdminPolicy, policy => policy.RequireRole("admin"));
         builder.Services.AddRateLimiter(options => RateLimits.Configure(options, configuration));
+        builder.Services.AddOpenApi("v1");
 
         var health = builder.Services.AddHealthChecks().AddCheck<SiloReadinessCheck>("membership", tags: ["ready"]);
         if (postgres is not null)
@@ -74,6 +75,7 @@ public static class SiloHostApp
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).DisableRateLimiting();
         app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") }).DisableRateLimiting();
         app.MapGet("/", () => Results.Text($"FirstViscount silo {silo.Address}\n"));
+        app.MapOpenApi("/openapi/{documentName}.json");
         app.MapAccountsApi();
         app.MapCatalogApi();
         app.MapCartApi();
