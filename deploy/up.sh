@@ -9,11 +9,15 @@ mkdir -p "$run"
 
 deploy/services.sh up
 dotnet build src/FirstViscount.Silo -c Release --nologo -v quiet
+dotnet build src/FirstViscount.Cli -c Release --nologo -v quiet
 
 postgres="Host=127.0.0.1;Port=15432;Username=firstviscount;Password=firstviscount;Database=firstviscount"
 # The key that encrypts payer details at rest: made once, kept with the data, never in the repository.
 payer_key_file=$run/../payer.key
 [ -s "$payer_key_file" ] || (umask 077 && head -c 32 /dev/urandom | base64 >"$payer_key_file")
+admin_email=admin@firstviscount.local
+admin_password_file=$run/../admin.password
+[ -s "$admin_password_file" ] || (umask 077 && head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$admin_password_file")
 
 start_silo() {
   local name=$1 http_port=$2 silo_port=$3
@@ -27,6 +31,8 @@ start_silo() {
     Redis__Configuration=127.0.0.1:16379 \
     Postgres__ConnectionString="$postgres" \
     Payments__PayerKey="$(cat "$payer_key_file")" \
+    Admin__Email="$admin_email" \
+    Admin__Password="$(cat "$admin_password_file")" \
       nohup dotnet "src/FirstViscount.Silo/bin/Release/net10.0/FirstViscount.Silo.dll" \
       --contentRoot "$repo/src/FirstViscount.Silo" >"$run/$name.log" 2>&1 &
     echo $! >"$pidfile"
@@ -45,11 +51,16 @@ start_silo() {
 start_silo silo-1 5080 11111
 start_silo silo-2 5081 11112
 
+# Demo catalog with opening stock (idempotent: a second run adds nothing).
+FV_POSTGRES="$postgres" dotnet src/FirstViscount.Cli/bin/Release/net10.0/firstviscount.dll seed --products "${FV_DEMO_PRODUCTS:-10000}" >&2
+
 cat <<TXT
 
 FirstViscount is up.
   Silo 1         http://127.0.0.1:5080    (health: /health/live, /health/ready; silo port 11111)
   Silo 2         http://127.0.0.1:5081    (silo port 11112)
+  API document   http://127.0.0.1:5080/openapi/v1.json
+  Admin          $admin_email / $(cat "$admin_password_file")
   PostgreSQL     127.0.0.1:15432  user firstviscount / password firstviscount, database firstviscount
   Redis          127.0.0.1:16379
   ClickHouse     http://127.0.0.1:18123

@@ -13,7 +13,9 @@ internal sealed class AdminAccountBootstrap(IConfiguration configuration, IAccou
         }
         if (await accounts.FindByEmailAsync(email, cancellationToken) is null)
         {
-            await accounts.CreateAsync(new Account("admin", email, "Administrator", AccountPasswords.Hash(password), "admin"), cancellationToken);
+            // The id follows from the e-mail, so silos starting together create the same account once.
+            var id = "admin-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(email.ToLowerInvariant())))[..16];
+            await accounts.CreateAsync(new Account(id, email, "Administrator", AccountPasswords.Hash(password), "admin"), cancellationToken);
         }
     }
 
