@@ -24,6 +24,7 @@ public static class SiloHostApp
             kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
             kestrel.Limits.MaxRequestLineSize = 32 * 1024; // long queries reach validation and get a problem, not a bare 414
         });
+        Observability.Configure(builder, silo.Address.Endpoint);
         builder.Services.AddSingleton(silo);
         builder.Services.AddSingleton(silo.GrainFactory);
         foreach (var type in new[] { typeof(IAccountStore), typeof(IPreferencesStore), typeof(IProductCatalog), typeof(PostgresCatalog) })
@@ -76,6 +77,7 @@ public static class SiloHostApp
         app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") }).DisableRateLimiting();
         app.MapGet("/", () => Results.Text($"FirstViscount silo {silo.Address}\n"));
         app.MapOpenApi("/openapi/{documentName}.json");
+        app.UseSwaggerUI(options => options.SwaggerEndpoint("/openapi/v1.json", "FirstViscount v1"));
         app.MapAccountsApi();
         app.MapCatalogApi();
         app.MapCartApi();

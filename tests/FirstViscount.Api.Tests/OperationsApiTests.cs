@@ -27,6 +27,7 @@ public sealed class OperationsApiTests(GatewayCluster cluster)
         var document = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
 
         var paths = document.GetProperty("paths");
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/swagger/index.html")).StatusCode); // the browsable UI
         foreach (var path in new[] { "/v1/customers", "/v1/auth/token", "/v1/products", "/v1/products/{sku}", "/v1/cart/items/{sku}", "/v1/checkout", "/v1/orders/{orderId}" })
         {
             Assert.True(paths.TryGetProperty(path, out _), $"{path} is missing from the OpenAPI document");

@@ -197,6 +197,7 @@ public sealed class CheckoutSagaGrain(
         if (await StepAsync(options.Confirmation, "confirming the order", _ => GrainFactory.GetGrain<IOrderGrain>(OrderId).Confirm()) is not null)
         {
             await PersistAsync(state => state.Phase = CheckoutPhase.Completed);
+            CommerceTelemetry.CheckoutOutcomes.Add(1, new KeyValuePair<string, object?>("outcome", nameof(CheckoutPhase.Completed)));
         }
     }
 
@@ -221,6 +222,7 @@ public sealed class CheckoutSagaGrain(
         var order = GrainFactory.GetGrain<IOrderGrain>(OrderId);
         await RetryForeverAsync(_ => State.CompensationOutcome == CheckoutPhase.Cancelled ? order.Cancel(reason) : order.Fail(reason));
         await PersistAsync(state => state.Phase = state.CompensationOutcome);
+        CommerceTelemetry.CheckoutOutcomes.Add(1, new KeyValuePair<string, object?>("outcome", State.Phase.ToString()));
     }
 
     /// <summary>One step with its timeout and retries; null when it kept failing and the saga moved to compensation.</summary>

@@ -18,6 +18,12 @@ namespace FirstViscount.Hosting;
 public sealed partial class Silo : IAsyncDisposable, IWriteFence
 {
     private static long lastGeneration;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Silo, bool> Running = new();
+
+    static Silo() =>
+        Telemetry.RuntimeTelemetry.Meter.CreateObservableGauge("firstviscount.activations",
+            () => Running.Keys.Select(s => new System.Diagnostics.Metrics.Measurement<int>(s.ActivationCount, new KeyValuePair<string, object?>("silo", s.Address.ToString()))),
+            description: "Activations per silo in this process");
 
     private readonly ServiceProvider services;
     private readonly SiloRuntime runtime;
@@ -96,6 +102,7 @@ public sealed partial class Silo : IAsyncDisposable, IWriteFence
         membership.MembershipLost += OnMembershipLost;
         await membership.JoinAsync(Address, cancellationToken);
         collector = new ActivationCollector(runtime);
+        Running[this] = true;
         reminders = new ReminderService(runtime, services.GetRequiredService<IReminderTable>(), membership, () => Address);
         LogStarted(runtime.Logger, Address, membership.GetType().Name, transport.GetType().Name,
             string.Join(", ", services.GetKeyedServices<IGrainStorage>(KeyedService.AnyKey).Select(s => s.GetType().Name).Distinct()));
@@ -109,6 +116,7 @@ public sealed partial class Silo : IAsyncDisposable, IWriteFence
             return;
         }
         stopping = true;
+        Running.TryRemove(this, out _);
         collector?.Dispose();
         reminders?.Dispose();
         var shuttingDown = new DeactivationReason(DeactivationReasonCode.ShuttingDown, "the silo is stopping");
@@ -139,6 +147,7 @@ public sealed partial class Silo : IAsyncDisposable, IWriteFence
     internal async Task KillAsync()
     {
         killed = true;
+        Running.TryRemove(this, out _);
         collector?.Dispose();
         reminders?.Dispose();
         membership.ViewChanged -= OnViewChanged;

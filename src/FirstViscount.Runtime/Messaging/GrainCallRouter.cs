@@ -40,6 +40,9 @@ internal sealed class GrainCallRouter : IGrainCallInvoker
 
     public Task Invoke(GrainReference target, GrainRequest request) => Route(target.GrainId, request);
 
+    private static Task Observed(Task call, GrainRequest request, GrainId target, bool remote) =>
+        Telemetry.RuntimeTelemetry.Observe(call, request, target, remote);
+
     /// <summary>For requests queued on an activation that ended before they started.</summary>
     public Task InvokeAfterActivationEnded(GrainId grainId, GrainRequest request) => Route(grainId, request);
 
@@ -94,13 +97,15 @@ internal sealed class GrainCallRouter : IGrainCallInvoker
     {
         if (silo is not null && silo.Directory.TryGet(grainId, out var activation))
         {
-            return activation.Invoke(request, callTimeout);
+            return Observed(activation.Invoke(request, callTimeout), request, grainId, remote: false);
         }
         var owner = RendezvousPlacement.SelectOwner(grainId, membership.CurrentView);
         if (owner is null)
         {
             return Task.FromException(new SiloUnavailableException($"No silo is active to serve {grainId}; {request} was not sent.", requestMayHaveStarted: false));
         }
-        return owner == self ? InvokeLocal(grainId, request, callTimeout) : Outbound.Send(owner, grainId, request, callTimeout);
+        return owner == self
+            ? Observed(InvokeLocal(grainId, request, callTimeout), request, grainId, remote: false)
+            : Observed(Outbound.Send(owner, grainId, request, callTimeout), request, grainId, remote: true);
     }
 }
