@@ -18,5 +18,7 @@ internal sealed record BenchResult(string Bench, double Value, string Unit, stri
         ratio = Ratio,
     });
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Bench}: {Value:N0} {Unit} ({Ratio:P1} of {Baseline})");
+    public override string ToString() => BaselineValue == 0
+        ? string.Create(CultureInfo.InvariantCulture, $"{Bench}: {Value:N1} {Unit}")
+        : string.Create(CultureInfo.InvariantCulture, $"{Bench}: {Value:N0} {Unit} ({Ratio:P1} of {Baseline})");
 }

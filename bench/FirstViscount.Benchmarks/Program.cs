@@ -9,6 +9,7 @@ var benchmarks = new Dictionary<string, Func<bool, Task<IReadOnlyList<BenchResul
     ["cluster-calls"] = ClusterCallsBenchmark.RunAsync,
     ["hot-sku"] = HotSkuBenchmark.RunAsync,
     ["checkout"] = CheckoutBenchmark.RunAsync,
+    ["http-checkout"] = HttpCheckoutBenchmark.RunAsync,
 };
 
 var name = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal));
