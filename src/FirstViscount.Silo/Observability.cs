@@ -24,15 +24,35 @@ internal static class Observability
         var tracing = Sdk.CreateTracerProviderBuilder()
             .SetResourceBuilder(resource)
             .AddSource(RuntimeTelemetry.Name, "Npgsql", "Microsoft.AspNetCore")
-            .AddOtlpExporter(options => options.Endpoint = new Uri(endpoint))
+            .AddOtlpExporter(options => Use(options, endpoint, "traces"))
             .Build();
         var metrics = Sdk.CreateMeterProviderBuilder()
             .SetResourceBuilder(resource)
             .AddMeter(RuntimeTelemetry.Name, CommerceTelemetry.Name, "Microsoft.AspNetCore.Hosting", "Npgsql")
-            .AddOtlpExporter(options => options.Endpoint = new Uri(endpoint))
+            .AddOtlpExporter(options => Use(options, endpoint, "metrics"))
             .Build();
-        // Owned by the container: flushed and disposed when the host stops.
-        builder.Services.AddSingleton(tracing);
-        builder.Services.AddSingleton(metrics);
+        builder.Services.AddHostedService(_ => new TelemetryFlush(tracing, metrics));
+    }
+
+    /// <summary>Owns the providers: what is still buffered is exported when the host stops.</summary>
+    private sealed class TelemetryFlush(TracerProvider tracing, MeterProvider metrics) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken)
+        {
+            tracing.ForceFlush(5_000);
+            metrics.ForceFlush(5_000);
+            tracing.Dispose();
+            metrics.Dispose();
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>OTLP over HTTP/protobuf (a collector's port 4318): the signal's path follows the configured base address.</summary>
+    private static void Use(OpenTelemetry.Exporter.OtlpExporterOptions options, string endpoint, string signal)
+    {
+        options.Protocol = OpenTelemetry.Exporter.OtlpExportProtocol.HttpProtobuf;
+        options.Endpoint = new Uri($"{endpoint.TrimEnd('/')}/v1/{signal}");
     }
 }

@@ -79,11 +79,18 @@ public static class SiloHostApp
         app.MapOpenApi("/openapi/{documentName}.json");
         app.UseSwaggerUI(options => options.SwaggerEndpoint("/openapi/v1.json", "FirstViscount v1"));
         app.MapAccountsApi();
-        app.MapCatalogApi();
         app.MapCartApi();
         app.MapInventoryApi();
-        app.MapOrdersApi();
         app.MapOperationsApi();
+        if (postgres is not null)
+        {
+            app.MapCatalogApi();
+            app.MapOrdersApi();
+        }
+        else
+        {
+            app.MapNeedsPostgres("/v1/products", "/v1/products/{sku}", "/v1/categories", "/v1/checkout", "/v1/orders", "/v1/orders/{orderId}", "/v1/orders/{orderId}/{action}");
+        }
         return app;
     }
 }
