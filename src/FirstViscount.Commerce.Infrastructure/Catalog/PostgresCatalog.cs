@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using FirstViscount.Redis.Client;
 using Npgsql;
@@ -117,6 +118,15 @@ public sealed class PostgresCatalog(NpgsqlDataSource dataSource, RedisClient red
     public async Task<ProductSummary?> FindAsync(string sku, CancellationToken cancellationToken) =>
         await GetProductAsync(sku, cancellationToken) is { } product ? new ProductSummary(product.Sku, product.Name, product.Price, product.Currency) : null;
 
+    /// <summary>Totals are exact up to this many matches; beyond it the total says "at least this many".</summary>
+    public const int MaxCountedTotal = 10_000;
+
+    /// <summary>
+    /// Relevance is ranked among at most this many matches. Fetching every match of a very broad word (tens of
+    /// thousands at a million products) costs more than the 200 ms search budget; selective queries rank exactly.
+    /// </summary>
+    public const int MaxRankedCandidates = 5_000;
+
     public async Task<ProductPage> SearchAsync(ProductQuery query, CancellationToken cancellationToken = default)
     {
         var pageSize = Math.Clamp(query.PageSize, 1, 100);
@@ -129,36 +139,48 @@ public sealed class PostgresCatalog(NpgsqlDataSource dataSource, RedisClient red
             ProductSort.Name => "p.name, p.sku",
             _ => text is null ? "p.name, p.sku" : "ts_rank_cd(p.search, websearch_to_tsquery('english', $1)) DESC, p.sku",
         };
-        await using var command = dataSource.CreateCommand($"""
+        const string filter = """
             WITH RECURSIVE scope AS (
                 SELECT slug FROM categories WHERE slug = $2
                 UNION ALL
                 SELECT c.slug FROM categories c JOIN scope s ON c.parent_slug = s.slug)
-            SELECT p.sku, p.name, p.brand, p.category_slug, p.price, p.currency, count(*) OVER () AS total
-            FROM products p
+            SELECT {0} FROM products p
             WHERE ($1::text IS NULL OR p.search @@ websearch_to_tsquery('english', $1))
               AND ($2::text IS NULL OR p.category_slug IN (SELECT slug FROM scope))
               AND ($3::numeric IS NULL OR p.price >= $3)
               AND ($4::numeric IS NULL OR p.price <= $4)
-            ORDER BY {order}
-            LIMIT $5 OFFSET $6
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)text ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.Category ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.MinPrice ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Numeric });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.MaxPrice ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Numeric });
-        command.Parameters.Add(new NpgsqlParameter { Value = pageSize });
-        command.Parameters.Add(new NpgsqlParameter { Value = (page - 1) * pageSize });
+            """;
+        // Two statements, one round trip: the page (which can walk an index in sort order) and a count that
+        // stops at MaxCountedTotal, so a broad query never counts a million rows.
+        await using var batch = dataSource.CreateBatch();
+        var columns = "p.sku, p.name, p.brand, p.category_slug, p.price, p.currency";
+        var pageSql = query.Sort == ProductSort.Relevance && text is not null
+            ? $"SELECT * FROM ({string.Format(CultureInfo.InvariantCulture, filter, columns + ", p.search")} LIMIT {MaxRankedCandidates}) AS p ORDER BY {order} LIMIT $5 OFFSET $6"
+            : string.Format(CultureInfo.InvariantCulture, filter, columns) + $" ORDER BY {order} LIMIT $5 OFFSET $6";
+        batch.BatchCommands.Add(SearchCommand(pageSql, query, text, pageSize, page));
+        batch.BatchCommands.Add(SearchCommand($"SELECT count(*) FROM ({string.Format(CultureInfo.InvariantCulture, filter, "1")} LIMIT $5) AS matches", query, text, MaxCountedTotal, 1));
         var items = new List<ProductListItem>();
-        long total = 0;
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             items.Add(new ProductListItem(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
                 reader.GetDecimal(4), reader.GetString(5)));
-            total = reader.GetInt64(6);
         }
-        return new ProductPage(items, total, page, pageSize);
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new ProductPage(items, reader.GetInt64(0), page, pageSize);
+    }
+
+    private static NpgsqlBatchCommand SearchCommand(string sql, ProductQuery query, string? text, int limit, int page)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)text ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.Category ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.MinPrice ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Numeric });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.MaxPrice ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Numeric });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        command.Parameters.Add(new NpgsqlParameter { Value = (page - 1) * limit });
+        return command;
     }
 
     public async Task<IReadOnlyList<CategoryNode>> GetCategoryTreeAsync(CancellationToken cancellationToken = default)
