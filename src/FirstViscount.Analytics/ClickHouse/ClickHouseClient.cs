@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace FirstViscount.Analytics.ClickHouse;
+
+/// <summary>
+/// A ClickHouse client over its HTTP interface, written for 18.16: statements in the body, results as
+/// TabSeparated (a FORMAT clause; the X-ClickHouse-Format header is ignored there), inserts streamed as
+/// TabSeparated, and no settings in the URL but the database (unknown ones are hard errors in 18.16).
+/// </summary>
+public sealed partial class ClickHouseClient(HttpClient http, string database = "default")
+{
+    /// <summary>Runs a statement that returns nothing (DDL, ALTER, INSERT … SELECT).</summary>
+    public async Task ExecuteAsync(string sql, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(sql, null, cancellationToken);
+    }
+
+    /// <summary>Runs a query; rows come back as fields (TabSeparated unescaped; \N as null).</summary>
+    public async Task<IReadOnlyList<string?[]>> QueryAsync(string sql, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(sql.TrimEnd().TrimEnd(';') + " FORMAT TabSeparated", null, cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        return [.. body.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split('\t').Select(ClickHouseSql.UnescapeTabField).ToArray())];
+    }
+
+    /// <summary>Inserts rows as one TabSeparated stream; returns how many were sent.</summary>
+    public async Task<long> InsertAsync(string table, IReadOnlyList<string> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken = default)
+    {
+        long count = 0;
+        var content = new PushStreamContent(async stream =>
+        {
+            // The request stream belongs to the HTTP client: flush into it, never close it.
+            await using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+            foreach (var row in rows)
+            {
+                for (var i = 0; i < row.Length; i++)
+                {
+                    if (i > 0)
+                    {
+                        await writer.WriteAsync('\t');
+                    }
+                    await writer.WriteAsync(ClickHouseSql.TabField(row[i]));
+                }
+                await writer.WriteAsync('\n');
+                count++;
+            }
+        });
+        var query = $"INSERT INTO {Identifier(table)} ({string.Join(", ", columns.Select(Identifier))}) FORMAT TabSeparated";
+        using var response = await SendAsync(query, content, cancellationToken);
+        return count;
+    }
+
+    /// <summary>A table or column name: only letters, digits and underscores pass, so names cannot inject SQL.</summary>
+    public static string Identifier(string name) =>
+        IdentifierPattern().IsMatch(name) ? name : throw new ArgumentException($"'{name}' is not a plain ClickHouse identifier.", nameof(name));
+
+    private async Task<HttpResponseMessage> SendAsync(string sql, HttpContent? data, CancellationToken cancellationToken)
+    {
+        var uri = "?database=" + Uri.EscapeDataString(database) + (data is null ? "" : "&query=" + Uri.EscapeDataString(sql));
+        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = data ?? new StringContent(sql, Encoding.UTF8) };
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        }
+        catch (Exception error) when (error is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new ClickHouseException($"ClickHouse at {http.BaseAddress} cannot be reached: {error.Message}", innerException: error);
+        }
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+        var text = (await response.Content.ReadAsStringAsync(cancellationToken)).Trim();
+        response.Dispose();
+        var code = CodePattern().Match(text) is { Success: true } match ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : (int?)null;
+        throw new ClickHouseException($"ClickHouse refused the query: {text}", code);
+    }
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex IdentifierPattern();
+
+    [GeneratedRegex(@"Code:\s*(\d+)")]
+    private static partial Regex CodePattern();
+
+    /// <summary>Streams what a callback writes, so a big insert is never held in memory whole.</summary>
+    private sealed class PushStreamContent(Func<Stream, Task> write) : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => write(stream);
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = -1;
+            return false;
+        }
+    }
+}

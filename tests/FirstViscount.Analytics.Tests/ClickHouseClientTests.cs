@@ -1,0 +1,81 @@
+using FirstViscount.Analytics.ClickHouse;
+
+namespace FirstViscount.Analytics.Tests;
+
+[Trait("Category", "Analytics")]
+public sealed class ClickHouseClientTests
+{
+    private static readonly string Server = Environment.GetEnvironmentVariable("FV_CLICKHOUSE") ?? "http://127.0.0.1:18123/";
+
+    private static ClickHouseClient Client() => new(new HttpClient { BaseAddress = new Uri(Server), Timeout = TimeSpan.FromSeconds(30) });
+
+    private static async Task<string> TableAsync(ClickHouseClient client, string columns, string engine = "MergeTree() ORDER BY tuple()")
+    {
+        var table = $"t_{Guid.NewGuid():N}";
+        await client.ExecuteAsync($"CREATE TABLE {table} ({columns}) ENGINE = {engine}");
+        return table;
+    }
+
+    [Fact]
+    public async Task Rows_with_tabs_newlines_quotes_backslashes_and_unicode_round_trip_exactly()
+    {
+        var client = Client();
+        var table = await TableAsync(client, "id UInt32, text String, amount Decimal(18,2), at DateTime, maybe Nullable(String)");
+        string[] awkward = ["plain", "tab\there", "new\nline", "quote ' and \" both", @"back\slash", "nul\0byte", "Grüße, 東京, 🚀", ""];
+
+        await client.InsertAsync(table, ["id", "text", "amount", "at", "maybe"],
+            awkward.Select((text, i) => new object?[] { i, text, 1234.56m + i, new DateTimeOffset(2026, 11, 21, 10, 0, i, TimeSpan.Zero), i % 2 == 0 ? null : text }));
+
+        var rows = await client.QueryAsync($"SELECT id, text, amount, toString(at), maybe FROM {table} ORDER BY id");
+        Assert.Equal(awkward, rows.Select(r => r[1]));
+        Assert.Equal("1241.56", rows[7][2]);
+        Assert.Equal("2026-11-21 10:00:03", rows[3][3]);
+        Assert.Null(rows[0][4]);
+        Assert.Equal("tab\there", rows[1][4]);
+        await client.ExecuteAsync($"DROP TABLE {table}");
+    }
+
+    [Fact]
+    public async Task Values_formatted_as_literals_cannot_change_the_statement()
+    {
+        var client = Client();
+        var table = await TableAsync(client, "name String");
+        var hostile = "x'); DROP TABLE " + table + "; --\\";
+        await client.ExecuteAsync(ClickHouseSql.Format($"INSERT INTO {table} VALUES ({{0}})", hostile));
+
+        var rows = await client.QueryAsync(ClickHouseSql.Format($"SELECT count() FROM {table} WHERE name = {{0}}", hostile));
+
+        Assert.Equal("1", rows[0][0]);
+        Assert.Throws<ArgumentException>(() => ClickHouseClient.Identifier("events; DROP TABLE x"));
+        await client.ExecuteAsync($"DROP TABLE {table}");
+    }
+
+    [Fact]
+    public async Task ClickHouse_errors_carry_its_code_and_text_and_an_unreachable_server_is_a_clear_error()
+    {
+        var error = await Assert.ThrowsAsync<ClickHouseException>(() => Client().QueryAsync("SELECT * FROM no_such_table_here"));
+        Assert.Equal(60, error.Code);
+        Assert.Contains("no_such_table_here", error.Message);
+
+        var down = new ClickHouseClient(new HttpClient { BaseAddress = new Uri("http://127.0.0.1:1/"), Timeout = TimeSpan.FromSeconds(5) });
+        var unreachable = await Assert.ThrowsAsync<ClickHouseException>(() => down.QueryAsync("SELECT 1"));
+        Assert.Null(unreachable.Code);
+        Assert.Contains("cannot be reached", unreachable.Message);
+    }
+
+    [Fact]
+    public async Task A_replacing_merge_tree_keyed_by_event_id_counts_a_twice_delivered_event_once_with_final()
+    {
+        var client = Client();
+        var table = await TableAsync(client, "event_id UUID, day Date, amount Decimal(18,2)", "ReplacingMergeTree() PARTITION BY toYYYYMM(day) ORDER BY event_id");
+        var id = Guid.NewGuid();
+        object?[][] rows = [[id, new DateOnly(2026, 11, 1), 10m], [Guid.NewGuid(), new DateOnly(2026, 11, 2), 5m]];
+
+        await client.InsertAsync(table, ["event_id", "day", "amount"], rows);
+        await client.InsertAsync(table, ["event_id", "day", "amount"], rows.Take(1)); // at-least-once: delivered again
+
+        var total = await client.QueryAsync($"SELECT count(), sum(amount) FROM {table} FINAL");
+        Assert.Equal(new string?[] { "2", "15.00" }, total[0]);
+        await client.ExecuteAsync($"DROP TABLE {table}");
+    }
+}
