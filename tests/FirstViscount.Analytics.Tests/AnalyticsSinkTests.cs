@@ -128,7 +128,15 @@ public sealed class AnalyticsSinkTests
         var sku = $"DOWN-{orderId[..8]}";
         await AppendShopEventsAsync(store, orderId, sku);
 
-        await Assert.ThrowsAsync<ClickHouseException>(() => stalled.RunOnceAsync());
+        await Assert.ThrowsAsync<ClickHouseException>(async () =>
+        {
+            // Until the horizon lets the events be read there is nothing to insert, and so nothing to fail.
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (DateTime.UtcNow < deadline && await stalled.RunOnceAsync() == 0)
+            {
+                await Task.Delay(50);
+            }
+        });
         Assert.Equal(start, await stalled.LoadCheckpointAsync());
 
         var recovered = new AnalyticsSink(stalled.Name, store, ClickHouse, dataSource);
