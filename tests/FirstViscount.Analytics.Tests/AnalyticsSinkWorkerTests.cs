@@ -11,10 +11,9 @@ namespace FirstViscount.Analytics.Tests;
 [Trait("Category", "Analytics")]
 public sealed class AnalyticsSinkWorkerTests
 {
-    private static readonly string Postgres = Environment.GetEnvironmentVariable("FV_POSTGRES")
-        ?? "Host=127.0.0.1;Port=15432;Username=firstviscount;Password=firstviscount;Database=firstviscount";
-    private static readonly ClickHouseClient ClickHouse =
-        new(new HttpClient { BaseAddress = new Uri(Environment.GetEnvironmentVariable("FV_CLICKHOUSE") ?? "http://127.0.0.1:18123/") });
+    private static string Postgres => Backends.Postgres;
+
+    private static ClickHouseClient ClickHouse => Backends.ClickHouse;
 
     private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
     {

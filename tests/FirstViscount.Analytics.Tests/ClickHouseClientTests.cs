@@ -5,9 +5,7 @@ namespace FirstViscount.Analytics.Tests;
 [Trait("Category", "Analytics")]
 public sealed class ClickHouseClientTests
 {
-    private static readonly string Server = Environment.GetEnvironmentVariable("FV_CLICKHOUSE") ?? "http://127.0.0.1:18123/";
-
-    private static ClickHouseClient Client() => new(new HttpClient { BaseAddress = new Uri(Server), Timeout = TimeSpan.FromSeconds(30) });
+    private static ClickHouseClient Client() => Backends.ClickHouse;
 
     private static async Task<string> TableAsync(ClickHouseClient client, string columns, string engine = "MergeTree() ORDER BY tuple()")
     {
