@@ -121,8 +121,8 @@ public sealed class TestCluster : IAsyncDisposable
     public async Task StopSiloAsync(Silo silo, CancellationToken cancellationToken = default)
     {
         Forget(silo);
+        await silo.StopAsync(cancellationToken);
         await silo.DisposeAsync();
-        _ = cancellationToken;
     }
 
     /// <summary>Kills <paramref name="silo"/>: no deactivation, no write-back; it drops out of membership as its lease would expire.</summary>

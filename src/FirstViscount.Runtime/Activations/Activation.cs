@@ -271,7 +271,7 @@ internal sealed partial class Activation : IGrainContext
     private void Complete(WorkItem item, Task task)
     {
         item.Completion?.TrySetFrom(task);
-        item.Timer?.OnTickCompleted(task);
+        item.Timer?.OnTickCompleted();
         EndTurn(item.Kind, task);
     }
 

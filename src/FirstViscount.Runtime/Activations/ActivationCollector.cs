@@ -9,6 +9,7 @@ internal sealed class ActivationCollector : IDisposable
 {
     private readonly SiloRuntime runtime;
     private readonly ITimer timer;
+    private readonly Lock gate = new();
     private Task lastCollection = Task.CompletedTask;
 
     public ActivationCollector(SiloRuntime runtime)
@@ -34,7 +35,7 @@ internal sealed class ActivationCollector : IDisposable
             }
         }
         var round = Task.WhenAll(deactivations);
-        lock (timer)
+        lock (gate)
         {
             // A later round skips activations already deactivating, so it must not hide an earlier round.
             lastCollection = lastCollection.IsCompleted ? round : Task.WhenAll(lastCollection, round);

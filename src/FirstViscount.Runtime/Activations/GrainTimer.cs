@@ -27,9 +27,8 @@ internal sealed class GrainTimer : IGrainTimer
 
     public Task InvokeCallback() => disposed ? Task.CompletedTask : callback(stopped.Token);
 
-    public void OnTickCompleted(Task tick)
+    public void OnTickCompleted()
     {
-        _ = tick;
         if (!disposed && period != Timeout.InfiniteTimeSpan)
         {
             timer.Change(period, Timeout.InfiniteTimeSpan);

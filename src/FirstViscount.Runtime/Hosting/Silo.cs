@@ -46,7 +46,7 @@ public sealed partial class Silo : IAsyncDisposable, IWriteFence
         membership = services.GetRequiredService<IClusterMembership>();
         transport = services.GetRequiredService<IMessageTransport>();
         var time = services.GetRequiredService<TimeProvider>();
-        address = new SiloAddress(options.Endpoint, NextGeneration(time));
+        address = new SiloAddress(options.Endpoint, NextGeneration());
         var catalog = new GrainTypeCatalog();
         runtime = new SiloRuntime
         {
@@ -211,7 +211,7 @@ public sealed partial class Silo : IAsyncDisposable, IWriteFence
             var lostAs = Address;
             while (!stopping && !killed)
             {
-                var next = new SiloAddress(Options.Endpoint, NextGeneration(runtime.Time));
+                var next = new SiloAddress(Options.Endpoint, NextGeneration());
                 try
                 {
                     address = next;
@@ -243,10 +243,10 @@ public sealed partial class Silo : IAsyncDisposable, IWriteFence
     }
 
     /// <summary>Generations are start times in ticks, strictly increasing within a process.</summary>
-    private static long NextGeneration(TimeProvider time)
+    private static long NextGeneration()
     {
+        // Wall-clock ticks, not the silo's TimeProvider: generations must differ across processes and restarts.
         var now = DateTime.UtcNow.Ticks;
-        _ = time;
         while (true)
         {
             var last = Interlocked.Read(ref lastGeneration);

@@ -16,7 +16,7 @@ namespace FirstViscount.Transport.Tcp;
 /// from pipelines. Outbound: one socket per target silo, every call multiplexed over it. The first frame of
 /// every connection names the cluster; a connection from another cluster is closed at once.
 /// </summary>
-public sealed class TcpTransport(string clusterId, TcpTransportOptions options, ILoggerFactory loggers) : IMessageTransport
+public sealed partial class TcpTransport(string clusterId, TcpTransportOptions options, ILoggerFactory loggers) : IMessageTransport
 {
     private readonly ConcurrentDictionary<SiloAddress, Lazy<Task<FrameConnection>>> outbound = new();
     private readonly ConcurrentDictionary<FrameConnection, bool> inbound = new();
@@ -148,8 +148,6 @@ public sealed class TcpTransport(string clusterId, TcpTransportOptions options, 
         public PipeWriter Output { get; } = output;
     }
 
-    private static readonly Action<ILogger, SiloAddress, Exception?> LogConnectedMessage =
-        LoggerMessage.Define<SiloAddress>(LogLevel.Debug, new EventId(400, "Connected"), "Connected to silo {Target}");
-
-    private static void LogConnected(ILogger logger, SiloAddress target) => LogConnectedMessage(logger, target, null);
+    [LoggerMessage(EventId = 400, Level = LogLevel.Debug, Message = "Connected to silo {Target}")]
+    private static partial void LogConnected(ILogger logger, SiloAddress target);
 }
