@@ -5,7 +5,6 @@ using FirstViscount.Postgres;
 using FirstViscount.SiloHost.Gateway;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
 
 namespace FirstViscount.SiloHost;
 
@@ -42,12 +41,11 @@ public static class SiloHostApp
             context.ProblemDetails.Extensions["traceId"] = System.Diagnostics.Activity.Current?.Id ?? context.HttpContext.TraceIdentifier);
         builder.Services.AddExceptionHandler<ExceptionMapping>();
 
-        builder.Services.AddDataProtection().SetApplicationName("FirstViscount");
+        var dataProtection = builder.Services.AddDataProtection().SetApplicationName("FirstViscount");
         if (postgres is not null)
         {
-            builder.Services.AddSingleton<Microsoft.Extensions.Options.IConfigureOptions<KeyManagementOptions>>(services =>
-                new Microsoft.Extensions.Options.ConfigureOptions<KeyManagementOptions>(options =>
-                    options.XmlRepository = new PostgresKeyRing(silo.Services.GetRequiredService<PostgresDataSources>().Get(postgres))));
+            dataProtection.AddKeyManagementOptions(options =>
+                options.XmlRepository = new PostgresKeyRing(silo.Services.GetRequiredService<PostgresDataSources>().Get(postgres)));
         }
         builder.Services.AddAuthentication(BearerTokenDefaults.AuthenticationScheme)
             .AddBearerToken(options => options.BearerTokenExpiration = TimeSpan.FromHours(1));

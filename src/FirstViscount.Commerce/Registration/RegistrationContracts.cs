@@ -8,7 +8,7 @@ public enum RegistrationPhase { NotStarted, CreatingAccount, InitializingPrefere
 /// <summary>Only a password hash ever reaches the saga (its state is persisted).</summary>
 public sealed record RegistrationRequest(string CustomerId, string Email, string Name, string PasswordHash);
 
-public sealed record RegistrationStatus(string CustomerId, RegistrationPhase Phase, string? FailureReason);
+public sealed record RegistrationStatus(string CustomerId, RegistrationPhase Phase, string? FailureReason, bool EmailTaken = false);
 
 /// <summary>The registration saga's timings; defaults are the product's (DESIGN.md).</summary>
 public sealed class RegistrationOptions

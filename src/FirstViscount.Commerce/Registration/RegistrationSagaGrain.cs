@@ -11,6 +11,9 @@ public sealed class RegistrationState
     public RegistrationRequest? Request { get; set; }
     public string? FailureReason { get; set; }
 
+    /// <summary>It failed because another account has the e-mail (the API answers 409 for that).</summary>
+    public bool EmailTaken { get; set; }
+
     public bool IsTerminal => Phase is RegistrationPhase.Completed or RegistrationPhase.Failed;
 }
 
@@ -59,7 +62,7 @@ public sealed class RegistrationSagaGrain(
         }
     }
 
-    private RegistrationStatus Current() => new(CustomerId, State.Phase, State.FailureReason);
+    private RegistrationStatus Current() => new(CustomerId, State.Phase, State.FailureReason, State.EmailTaken);
 
     private async Task RunAsync()
     {
@@ -77,7 +80,7 @@ public sealed class RegistrationSagaGrain(
                     }
                     catch (EmailTakenException error)
                     {
-                        await PersistAsync(RegistrationPhase.Compensating, state => state.FailureReason = error.Message);
+                        await PersistAsync(RegistrationPhase.Compensating, state => (state.FailureReason, state.EmailTaken) = (error.Message, true));
                     }
                     break;
                 case RegistrationPhase.InitializingPreferences:

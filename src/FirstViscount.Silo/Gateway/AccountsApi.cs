@@ -39,7 +39,7 @@ internal static class AccountsApi
         return status.Phase switch
         {
             RegistrationPhase.Completed => TypedResults.Created($"/v1/customers/{customerId}", new RegisteredCustomer(customerId)),
-            _ when status.FailureReason?.Contains("already registered", StringComparison.Ordinal) == true =>
+            _ when status.EmailTaken =>
                 TypedResults.Problem(statusCode: 409, title: "The e-mail address is already registered."),
             _ => TypedResults.Problem(statusCode: 503, title: "Registration could not be completed; retry shortly.", detail: status.FailureReason),
         };

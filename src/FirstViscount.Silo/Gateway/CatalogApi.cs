@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using FirstViscount.Commerce.Catalog;
@@ -35,10 +34,10 @@ internal static class CatalogApi
         string? q, string? category, string? minPrice, string? maxPrice, string? sort, string? page, string? pageSize)
     {
         var validation = new Validation();
-        var min = ParseDecimal(minPrice, "minPrice", validation);
-        var max = ParseDecimal(maxPrice, "maxPrice", validation);
-        var pageNumber = ParseInt(page, "page", 1, 1, 10_000, validation);
-        var size = ParseInt(pageSize, "pageSize", 20, 1, 100, validation);
+        var min = Validation.ParseDecimal(minPrice, "minPrice", validation);
+        var max = Validation.ParseDecimal(maxPrice, "maxPrice", validation);
+        var pageNumber = Validation.ParseInt(page, "page", 1, 1, 10_000, validation);
+        var size = Validation.ParseInt(pageSize, "pageSize", 20, 1, 100, validation);
         validation.Require(sort is null || Sorts.ContainsKey(sort), "sort", "sort must be relevance, price, -price or name.")
             .Require(min is null || max is null || min <= max, "minPrice", "minPrice must not exceed maxPrice.")
             .Require(q is null || q.Length <= 200, "q", "The search text has at most 200 characters.")
@@ -99,26 +98,4 @@ internal static class CatalogApi
 
     private static async Task<bool> IsAvailableAsync(IGrainFactory grains, string sku) =>
         (await grains.GetGrain<IInventorySkuGrain>(sku).GetLevels()).Available > 0;
-
-    internal static decimal? ParseDecimal(string? value, string field, Validation validation)
-    {
-        if (value is null)
-        {
-            return null;
-        }
-        var ok = decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out var parsed) && parsed is >= 0 and < 100_000_000;
-        validation.Require(ok, field, $"{field} must be a non-negative number.");
-        return ok ? parsed : null;
-    }
-
-    internal static int ParseInt(string? value, string field, int fallback, int min, int max, Validation validation)
-    {
-        if (value is null)
-        {
-            return fallback;
-        }
-        var ok = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed >= min && parsed <= max;
-        validation.Require(ok, field, $"{field} must be a whole number from {min} to {max}.");
-        return ok ? parsed : fallback;
-    }
 }

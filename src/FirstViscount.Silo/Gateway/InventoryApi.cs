@@ -39,7 +39,7 @@ internal static class InventoryApi
     private static async Task<Results<Ok<IReadOnlyList<StockMovement>>, ValidationProblem>> MovementsAsync(string sku, string? page, IGrainFactory grains)
     {
         var validation = new Validation();
-        var pageNumber = CatalogApi.ParseInt(page, "page", 1, 1, 100_000, validation);
+        var pageNumber = Validation.ParseInt(page, "page", 1, 1, 100_000, validation);
         return validation.IsValid
             ? TypedResults.Ok(await grains.GetGrain<IInventorySkuGrain>(sku).GetMovements(pageNumber, 50))
             : TypedResults.ValidationProblem(validation.Errors);

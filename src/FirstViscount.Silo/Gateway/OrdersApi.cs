@@ -52,8 +52,8 @@ internal static class OrdersApi
         }
         var customerId = http.User.CustomerId();
         var orderId = IdempotencyKeys.OrderIdFor(customerId, key);
-        var bound = await keys.ClaimAsync(customerId, key, IdempotencyKeys.Hash(JsonSerializer.Serialize(body)), orderId, http.RequestAborted);
-        if (bound != IdempotencyKeys.Hash(JsonSerializer.Serialize(body)))
+        var requestHash = IdempotencyKeys.Hash(JsonSerializer.Serialize(body));
+        if (await keys.ClaimAsync(customerId, key, requestHash, orderId, http.RequestAborted) != requestHash)
         {
             return TypedResults.Problem(statusCode: 422, title: "This Idempotency-Key was used with another request body.");
         }
@@ -88,7 +88,7 @@ internal static class OrdersApi
     private static async Task<Results<Ok<OrderDto[]>, ValidationProblem>> ListAsync(string? status, string? page, HttpContext http, IGrainFactory grains, IdempotencyKeys keys)
     {
         var validation = new Validation();
-        var pageNumber = CatalogApi.ParseInt(page, "page", 1, 1, 1_000, validation);
+        var pageNumber = Validation.ParseInt(page, "page", 1, 1, 1_000, validation);
         OrderStatus? wanted = null;
         if (status is not null)
         {

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace FirstViscount.SiloHost.Gateway;
 
 /// <summary>Collects field errors for a 400 validation problem (`errors`: field → messages).</summary>
@@ -23,4 +25,27 @@ internal sealed class Validation
 
     public static bool IsEmail(string? value) =>
         value is { Length: >= 3 and <= 254 } && value.IndexOf('@') is > 0 and var at && at < value.Length - 1 && !value.Contains(' ');
+
+    /// <summary>An optional non-negative amount from a query string; a bad one is recorded as an error.</summary>
+    public static decimal? ParseDecimal(string? value, string field, Validation validation)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+        var ok = decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out var parsed) && parsed is >= 0 and < 100_000_000;
+        validation.Require(ok, field, $"{field} must be a non-negative number.");
+        return ok ? parsed : null;
+    }
+
+    public static int ParseInt(string? value, string field, int fallback, int min, int max, Validation validation)
+    {
+        if (value is null)
+        {
+            return fallback;
+        }
+        var ok = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed >= min && parsed <= max;
+        validation.Require(ok, field, $"{field} must be a whole number from {min} to {max}.");
+        return ok ? parsed : fallback;
+    }
 }
