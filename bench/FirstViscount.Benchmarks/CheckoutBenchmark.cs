@@ -1,9 +1,7 @@
-using FirstViscount.Commerce;
 using FirstViscount.Commerce.Checkout;
 using FirstViscount.Commerce.Inventory;
 using FirstViscount.Commerce.Orders;
 using FirstViscount.Commerce.Payments;
-using FirstViscount.Hosting;
 using FirstViscount.Postgres;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -32,16 +30,13 @@ internal static class CheckoutBenchmark
     /// <summary>Completed checkouts/s driven straight at the saga grains of one silo (the anchor of http-checkout too).</summary>
     public static async Task<double> GrainCheckoutsPerSecondAsync(TimeSpan duration)
     {
-        var builder = new SiloBuilder();
-        builder.Configure(options => options.ServiceId = $"bench-{Guid.NewGuid():N}");
-        builder.AddPostgresGrainStorageAsDefault(options => options.ConnectionStrings.Add(BenchDatabase.ConnectionString));
-        builder.UsePostgresRemindersAndEvents(BenchDatabase.ConnectionString);
-        builder.Services.AddSingleton(CommerceEvents.CreateSerializer());
-        builder.Services.AddSingleton<IPaymentGateway>(new PaymentGatewaySimulator());
-        builder.Services.AddSingleton(new PayerProtector(PayerProtector.NewKey()));
-        builder.Services.AddSingleton(new CheckoutOptions());
-        await using var silo = builder.Build();
-        await silo.StartAsync();
+        await using var silo = await BenchSilo.StartAsync(builder =>
+        {
+            builder.AddPostgresGrainStorageAsDefault(options => options.ConnectionStrings.Add(BenchDatabase.ConnectionString));
+            builder.Services.AddSingleton<IPaymentGateway>(new PaymentGatewaySimulator());
+            builder.Services.AddSingleton(new PayerProtector(PayerProtector.NewKey()));
+            builder.Services.AddSingleton(new CheckoutOptions());
+        });
 
         var skus = Enumerable.Range(0, 200).Select(i => $"bench-{Guid.NewGuid():N}").ToArray();
         await Task.WhenAll(skus.Select(sku => silo.GrainFactory.GetGrain<IInventorySkuGrain>(sku).Receive(1_000_000, "bench stock")));

@@ -1,8 +1,5 @@
-using FirstViscount.Commerce;
 using FirstViscount.Commerce.Inventory;
-using FirstViscount.Hosting;
 using FirstViscount.Postgres;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace FirstViscount.Benchmarks;
@@ -23,12 +20,7 @@ internal static class HotSkuBenchmark
         await PostgresMigrator.MigrateAsync(dataSource);
         var raw = await RawReservationsAsync(dataSource, duration);
 
-        var builder = new SiloBuilder();
-        builder.Configure(options => options.ServiceId = $"bench-{Guid.NewGuid():N}");
-        builder.UsePostgresRemindersAndEvents(BenchDatabase.ConnectionString);
-        builder.Services.AddSingleton(CommerceEvents.CreateSerializer());
-        await using var silo = builder.Build();
-        await silo.StartAsync();
+        await using var silo = await BenchSilo.StartAsync();
         var sku = silo.GrainFactory.GetGrain<IInventorySkuGrain>($"bench-hot-{Guid.NewGuid():N}");
         await sku.Receive(100_000_000, "bench stock");
         long reserved = 0;
