@@ -35,6 +35,12 @@ public static class SiloHostApp
             builder.Services.AddSingleton(_ => new IdempotencyKeys(silo.Services.GetRequiredService<PostgresDataSources>().Get(postgres)));
         }
         builder.Services.AddHostedService<SiloHostedService>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        var analytics = AnalyticsHosting.IsConfigured(configuration, postgres);
+        if (analytics)
+        {
+            builder.Services.AddAnalytics(configuration, silo, postgres!);
+        }
         builder.Services.AddHostedService<AdminAccountBootstrap>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
@@ -88,6 +94,14 @@ public static class SiloHostApp
         else
         {
             app.MapNeedsPostgres("/v1/products", "/v1/products/{sku}", "/v1/categories", "/v1/checkout", "/v1/orders", "/v1/orders/{orderId}", "/v1/orders/{orderId}/{action}");
+        }
+        if (analytics)
+        {
+            app.MapAnalyticsApi();
+        }
+        else
+        {
+            app.MapNeedsClickHouse("/v1/analytics/{report}");
         }
         return app;
     }

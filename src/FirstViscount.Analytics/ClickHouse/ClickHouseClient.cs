@@ -11,6 +11,12 @@ namespace FirstViscount.Analytics.ClickHouse;
 /// </summary>
 public sealed partial class ClickHouseClient(HttpClient http, string database = "default")
 {
+    /// <summary>The database statements run in (the URL's database setting).</summary>
+    public string Database { get; } = Identifier(database);
+
+    /// <summary>The same server and connection pool, another database.</summary>
+    public ClickHouseClient ForDatabase(string name) => new(http, name);
+
     /// <summary>Runs a statement that returns nothing (DDL, ALTER, INSERT … SELECT).</summary>
     public async Task ExecuteAsync(string sql, CancellationToken cancellationToken = default)
     {
@@ -58,7 +64,7 @@ public sealed partial class ClickHouseClient(HttpClient http, string database = 
 
     private async Task<HttpResponseMessage> SendAsync(string sql, HttpContent? data, CancellationToken cancellationToken)
     {
-        var uri = "?database=" + Uri.EscapeDataString(database) + (data is null ? "" : "&query=" + Uri.EscapeDataString(sql));
+        var uri = "?database=" + Database + (data is null ? "" : "&query=" + Uri.EscapeDataString(sql));
         using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = data ?? new StringContent(sql, Encoding.UTF8) };
         HttpResponseMessage response;
         try

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using FirstViscount.Analytics.ClickHouse;
 using FirstViscount.EventSourcing;
 using Npgsql;
@@ -10,30 +11,61 @@ namespace FirstViscount.Analytics.Sink;
 /// so a late commit is never skipped), insert its rows, then move the checkpoint. A crash between insert and
 /// checkpoint re-delivers the batch, which the event-id deduplication absorbs: counts stay exact.
 /// </summary>
-public sealed class AnalyticsSink(string name, IEventStore events, ClickHouseClient clickHouse, NpgsqlDataSource postgres, int batchSize = 10_000)
+public sealed class AnalyticsSink
 {
-    /// <summary>Names the sink's checkpoint: sinks with the same name share their progress.</summary>
-    public string Name { get; } = name;
+    /// <summary>The sink the silo runs, unless configured otherwise.</summary>
+    public const string DefaultName = "clickhouse";
 
-    /// <summary>Moves one batch; returns how many events it carried (0: caught up).</summary>
+    private static readonly Meter Meter = new("FirstViscount.Analytics");
+    private static readonly Histogram<double> Freshness = Meter.CreateHistogram<double>("fv.analytics.freshness", "s",
+        "From an event's commit to its row being queryable in ClickHouse.");
+    private static readonly Counter<long> Delivered = Meter.CreateCounter<long>("fv.analytics.events", "{event}", "Events delivered to ClickHouse.");
+
+    private readonly IEventStore events;
+    private readonly ClickHouseClient clickHouse;
+    private readonly NpgsqlDataSource postgres;
+    private readonly int batchSize;
+
+    public AnalyticsSink(string name, IEventStore events, ClickHouseClient clickHouse, NpgsqlDataSource postgres, int batchSize = 10_000, TimeProvider? clock = null)
+    {
+        Name = name;
+        this.events = events;
+        this.clickHouse = clickHouse;
+        this.postgres = postgres;
+        this.batchSize = batchSize;
+        Clock = clock ?? TimeProvider.System;
+        Rollup = new SalesRollup(name, clickHouse, postgres, Clock, TimeSpan.FromMinutes(2));
+    }
+
+    /// <summary>Names the sink's checkpoint: sinks with the same name share their progress.</summary>
+    public string Name { get; }
+
+    public TimeProvider Clock { get; }
+
+    /// <summary>The hourly sales roll-up this sink keeps.</summary>
+    public SalesRollup Rollup { get; }
+
+    /// <summary>Moves one batch, then recomputes closed hours' roll-ups; returns how many events it carried (0: caught up).</summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)
     {
         var checkpoint = await LoadCheckpointAsync(cancellationToken);
         var page = await events.ReadAllAsync(checkpoint, batchSize, cancellationToken);
-        if (page.Events.Count == 0)
+        if (page.Events.Count > 0)
         {
-            return 0;
+            var rows = new FactRows();
+            foreach (var recorded in page.Events)
+            {
+                rows.Add(recorded);
+            }
+            await InsertAsync("fv_orders", FactRows.OrderColumns, rows.Orders, cancellationToken);
+            await InsertAsync("fv_order_lines", FactRows.LineColumns, rows.Lines, cancellationToken);
+            await InsertAsync("fv_inventory_movements", FactRows.MovementColumns, rows.Movements, cancellationToken);
+            await InsertAsync("fv_payments", FactRows.PaymentColumns, rows.Payments, cancellationToken);
+            await InsertAsync("fv_cart_activity", FactRows.CartColumns, rows.CartActivity, cancellationToken);
+            await CommitAsync(page.Next, rows.SalesHours, cancellationToken);
+            RecordDelivery(page.Events);
         }
-        var rows = new FactRows();
-        foreach (var recorded in page.Events)
-        {
-            rows.Add(recorded);
-        }
-        await InsertAsync("fv_orders", FactRows.OrderColumns, rows.Orders, cancellationToken);
-        await InsertAsync("fv_order_lines", FactRows.LineColumns, rows.Lines, cancellationToken);
-        await InsertAsync("fv_inventory_movements", FactRows.MovementColumns, rows.Movements, cancellationToken);
-        await InsertAsync("fv_payments", FactRows.PaymentColumns, rows.Payments, cancellationToken);
-        await SaveCheckpointAsync(page.Next, cancellationToken);
+        await Rollup.RecomputeSettledAsync(cancellationToken);
         return page.Events.Count;
     }
 
@@ -46,16 +78,37 @@ public sealed class AnalyticsSink(string name, IEventStore events, ClickHouseCli
         return await reader.ReadAsync(cancellationToken) ? new GlobalCheckpoint(reader.GetFieldValue<ulong>(0), reader.GetInt64(1)) : GlobalCheckpoint.Start;
     }
 
-    public async Task SaveCheckpointAsync(GlobalCheckpoint checkpoint, CancellationToken cancellationToken = default)
+    public async Task SaveCheckpointAsync(GlobalCheckpoint checkpoint, CancellationToken cancellationToken = default) =>
+        await CommitAsync(checkpoint, [], cancellationToken);
+
+    /// <summary>Moves the checkpoint and marks the batch's sales hours dirty, atomically.</summary>
+    private async Task CommitAsync(GlobalCheckpoint checkpoint, IReadOnlyCollection<DateTime> salesHours, CancellationToken cancellationToken)
     {
-        await using var command = postgres.CreateCommand("""
+        await using var connection = await postgres.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await Rollup.MarkDirtyAsync(connection, salesHours, cancellationToken);
+        await using var command = new NpgsqlCommand("""
             INSERT INTO analytics_checkpoints (name, transaction_id, position) VALUES ($1, $2, $3)
             ON CONFLICT (name) DO UPDATE SET transaction_id = excluded.transaction_id, position = excluded.position, updated_at = now()
-            """);
+            """, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = Name });
         command.Parameters.Add(new NpgsqlParameter { Value = checkpoint.TransactionId, NpgsqlDbType = NpgsqlDbType.Xid8 });
         command.Parameters.Add(new NpgsqlParameter { Value = checkpoint.Position });
         await command.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private void RecordDelivery(IReadOnlyList<RecordedEvent> delivered)
+    {
+        Delivered.Add(delivered.Count);
+        if (Freshness.Enabled)
+        {
+            var now = Clock.GetUtcNow();
+            foreach (var recorded in delivered)
+            {
+                Freshness.Record((now - recorded.RecordedAt).TotalSeconds);
+            }
+        }
     }
 
     private async Task InsertAsync(string table, IReadOnlyList<string> columns, List<object?[]> rows, CancellationToken cancellationToken)

@@ -1,4 +1,6 @@
 using FirstViscount.Analytics.ClickHouse;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace FirstViscount.Analytics.Sink;
@@ -7,9 +9,13 @@ namespace FirstViscount.Analytics.Sink;
 /// Runs a sink in every silo, active in one at a time: the active worker holds a PostgreSQL session advisory
 /// lock named after the sink. When its silo dies, its connection drops, the lock is released, and another
 /// silo's worker takes over from the shared checkpoint. While ClickHouse is down it backs off and retries.
+/// The active worker also runs <paramref name="housekeeping"/> (retention) when it takes over and once a day.
 /// </summary>
-public sealed class AnalyticsSinkWorker(AnalyticsSink sink, string postgresConnectionString, TimeSpan idleDelay, TimeSpan maxBackoff)
+public sealed class AnalyticsSinkWorker(AnalyticsSink sink, string postgresConnectionString, TimeSpan idleDelay, TimeSpan maxBackoff,
+    Func<CancellationToken, Task>? housekeeping = null, ILogger? logger = null)
 {
+    private static readonly TimeSpan HousekeepingInterval = TimeSpan.FromDays(1);
+    private readonly ILogger log = logger ?? NullLogger.Instance;
     private volatile bool active;
 
     /// <summary>True while this worker holds the sink's lock.</summary>
@@ -35,9 +41,10 @@ public sealed class AnalyticsSinkWorker(AnalyticsSink sink, string postgresConne
             {
                 return;
             }
-            catch (NpgsqlException)
+            catch (NpgsqlException error)
             {
                 // The lock's connection broke: another worker may hold the lock now. Start over.
+                log.LogWarning(error, "Analytics sink {Sink} lost PostgreSQL; it will try to take the lock again", sink.Name);
             }
             finally
             {
@@ -56,7 +63,9 @@ public sealed class AnalyticsSinkWorker(AnalyticsSink sink, string postgresConne
 
     private async Task ServeAsync(NpgsqlConnection lockConnection, CancellationToken cancellationToken)
     {
+        log.LogInformation("Analytics sink {Sink} is active in this silo", sink.Name);
         var backoff = TimeSpan.FromMilliseconds(250);
+        var housekeepingDue = DateTimeOffset.MinValue;
         while (!cancellationToken.IsCancellationRequested)
         {
             await using (var alive = new NpgsqlCommand("SELECT 1", lockConnection))
@@ -65,14 +74,20 @@ public sealed class AnalyticsSinkWorker(AnalyticsSink sink, string postgresConne
             }
             try
             {
+                if (housekeeping is not null && sink.Clock.GetUtcNow() >= housekeepingDue)
+                {
+                    await housekeeping(cancellationToken);
+                    housekeepingDue = sink.Clock.GetUtcNow() + HousekeepingInterval;
+                }
                 if (await sink.RunOnceAsync(cancellationToken) == 0)
                 {
                     await Task.Delay(idleDelay, cancellationToken);
                 }
                 backoff = TimeSpan.FromMilliseconds(250);
             }
-            catch (ClickHouseException)
+            catch (ClickHouseException error)
             {
+                log.LogWarning("Analytics sink {Sink} waits {Backoff} for ClickHouse: {Error}", sink.Name, backoff, error.Message);
                 await Task.Delay(backoff, cancellationToken);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, maxBackoff.Ticks));
             }

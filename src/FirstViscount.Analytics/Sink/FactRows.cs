@@ -6,15 +6,20 @@ namespace FirstViscount.Analytics.Sink;
 /// <summary>Turns stored events into fact-table rows (each row carries its event id for deduplication).</summary>
 internal sealed class FactRows
 {
-    public static readonly string[] OrderColumns = ["event_id", "position", "order_id", "customer_id", "event_type", "total", "currency", "occurred_at"];
+    public static readonly string[] OrderColumns = ["event_id", "position", "order_id", "customer_id", "event_type", "units", "total", "currency", "occurred_at"];
     public static readonly string[] LineColumns = ["event_id", "line_no", "order_id", "sku", "quantity", "unit_price", "line_total", "occurred_at"];
     public static readonly string[] MovementColumns = ["event_id", "sku", "kind", "quantity", "order_id", "occurred_at"];
     public static readonly string[] PaymentColumns = ["event_id", "payment_id", "order_id", "kind", "amount", "currency", "occurred_at"];
+    public static readonly string[] CartColumns = ["event_id", "cart_id", "kind", "sku", "quantity", "occurred_at"];
 
     public List<object?[]> Orders { get; } = [];
     public List<object?[]> Lines { get; } = [];
     public List<object?[]> Movements { get; } = [];
     public List<object?[]> Payments { get; } = [];
+    public List<object?[]> CartActivity { get; } = [];
+
+    /// <summary>The hours (UTC) in which the batch confirmed orders: their sales roll-ups must be recomputed.</summary>
+    public HashSet<DateTime> SalesHours { get; } = [];
 
     public void Add(RecordedEvent recorded)
     {
@@ -25,15 +30,18 @@ internal sealed class FactRows
         switch (recorded.Type.Split('.')[0])
         {
             case "order":
-                Orders.Add([recorded.EventId, recorded.Position, Text(e, "orderId"), Text(e, "customerId"), recorded.Type, Money(e, "total"), Text(e, "currency"), at]);
-                if (recorded.Type == "order.confirmed" && e.TryGetProperty("lines", out var lines))
+                var lines = e.TryGetProperty("lines", out var array) && array.ValueKind == JsonValueKind.Array ? array.EnumerateArray().ToList() : [];
+                var units = lines.Sum(line => line.GetProperty("quantity").GetInt32());
+                Orders.Add([recorded.EventId, recorded.Position, Text(e, "orderId"), Text(e, "customerId"), recorded.Type, units, Money(e, "total"), Text(e, "currency"), at]);
+                if (recorded.Type == "order.confirmed")
                 {
-                    var number = 0;
-                    foreach (var line in lines.EnumerateArray())
+                    SalesHours.Add(HourOf(at));
+                    for (var number = 0; number < lines.Count; number++)
                     {
+                        var line = lines[number];
                         var quantity = line.GetProperty("quantity").GetInt32();
                         var price = line.GetProperty("unitPrice").GetDecimal();
-                        Lines.Add([recorded.EventId, (ushort)number++, Text(e, "orderId"), Text(line, "sku"), quantity, price, quantity * price, at]);
+                        Lines.Add([recorded.EventId, (ushort)number, Text(e, "orderId"), Text(line, "sku"), quantity, price, quantity * price, at]);
                     }
                 }
                 break;
@@ -43,7 +51,16 @@ internal sealed class FactRows
             case "payment":
                 Payments.Add([recorded.EventId, Text(e, "paymentId"), Text(e, "orderId"), kind, Money(e, "amount"), Text(e, "currency"), at]);
                 break;
+            case "cart":
+                CartActivity.Add([recorded.EventId, Text(e, "cartId"), kind, Text(e, "sku"), Quantity(e), at]);
+                break;
         }
+    }
+
+    public static DateTime HourOf(DateTimeOffset moment)
+    {
+        var utc = moment.UtcDateTime;
+        return new DateTime(utc.Year, utc.Month, utc.Day, utc.Hour, 0, 0, DateTimeKind.Utc);
     }
 
     private static string Text(JsonElement element, string name) =>

@@ -1,4 +1,5 @@
 using FirstViscount.Commerce.Catalog;
+using FirstViscount.EventSourcing;
 
 namespace FirstViscount.Commerce.Carts;
 
@@ -9,10 +10,19 @@ public sealed class CartState
     public long Version { get; set; }
 }
 
+/// <summary>
+/// A cart in Redis. After each change its activity is appended to the cart's stream in the event log (for
+/// analytics); if that append fails the call fails, so a retry records it, and a cart change is never silent.
+/// </summary>
 [GrainType("cart")]
-public sealed class CartGrain([PersistentState("cart", "carts")] IPersistentState<CartState> cart, IProductCatalog catalog) : Grain, ICartGrain
+public sealed class CartGrain([PersistentState("cart", "carts")] IPersistentState<CartState> cart, IProductCatalog catalog, IEventStore events, EventSerializer serializer)
+    : Grain, ICartGrain
 {
     public const int MaxQuantity = 100;
+
+    private string CartId => GetPrimaryKeyString();
+
+    private DateTimeOffset Now => GrainContext.TimeProvider.GetUtcNow();
 
     public Task<CartView> Get() => Task.FromResult(View());
 
@@ -27,6 +37,7 @@ public sealed class CartGrain([PersistentState("cart", "carts")] IPersistentStat
         {
             return existing < 0 ? View() : await RemoveItem(sku);
         }
+        var created = cart.State.Items.Count == 0;
         if (existing >= 0)
         {
             cart.State.Items[existing] = cart.State.Items[existing] with { Quantity = quantity };
@@ -41,12 +52,22 @@ public sealed class CartGrain([PersistentState("cart", "carts")] IPersistentStat
             cart.State.Currency = product.Currency;
             cart.State.Items.Add(new CartItem(sku, product.Name, quantity, product.Price));
         }
-        return await SaveAsync();
+        var view = await SaveAsync();
+        var line = cart.State.Items.Find(i => i.Sku == sku)!;
+        var itemSet = new CartItemSet(CartId, sku, quantity, line.UnitPrice, Now);
+        await RecordAsync(created ? [new CartCreated(CartId, CartId, Now), itemSet] : [itemSet]);
+        return view;
     }
 
     public async Task<CartView> RemoveItem(string sku)
     {
-        return cart.State.Items.RemoveAll(i => i.Sku == sku) == 0 ? View() : await SaveAsync();
+        if (cart.State.Items.RemoveAll(i => i.Sku == sku) == 0)
+        {
+            return View();
+        }
+        var view = await SaveAsync();
+        await RecordAsync([new CartItemRemoved(CartId, sku, Now)]);
+        return view;
     }
 
     public async Task Clear()
@@ -54,6 +75,7 @@ public sealed class CartGrain([PersistentState("cart", "carts")] IPersistentStat
         if (cart.RecordExists)
         {
             await cart.ClearStateAsync();
+            await RecordAsync([new CartCleared(CartId, Now)]);
         }
     }
 
@@ -78,6 +100,9 @@ public sealed class CartGrain([PersistentState("cart", "carts")] IPersistentStat
         await cart.WriteStateAsync();
         return View();
     }
+
+    private async Task RecordAsync(IReadOnlyList<object> activity) =>
+        await events.AppendAsync($"cart-{CartId}", ExpectedVersion.Any, [.. activity.Select(e => serializer.Serialize(e, new EventMetadata()))], CancellationToken.None);
 
     private CartView View() => new(cart.State.Items, cart.State.Items.Sum(i => i.LineTotal), cart.State.Currency, cart.State.Version);
 }

@@ -1,0 +1,125 @@
+using System.Globalization;
+using FirstViscount.Analytics.ClickHouse;
+using FirstViscount.Analytics.Sink;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace FirstViscount.Analytics.Queries;
+
+/// <summary>
+/// The analytics of API.md, read from ClickHouse with FINAL (an event delivered twice counts once). Sales use the
+/// hourly roll-up for whole hours it is trusted for, and the order facts for the rest of the range.
+/// </summary>
+public sealed class AnalyticsQueries(AnalyticsSink sink, ClickHouseClient clickHouse, NpgsqlDataSource postgres)
+{
+    private const string Confirmed = "event_type = 'order.confirmed'";
+
+    /// <summary>Confirmed sales per bucket over [from, to); every bucket of the range is present, empty ones as zeros.</summary>
+    public async Task<IReadOnlyList<SalesBucket>> SalesAsync(DateTimeOffset from, DateTimeOffset to, SalesInterval interval, CancellationToken cancellationToken = default)
+    {
+        var (start, end) = (from.UtcDateTime, to.UtcDateTime);
+        var rolledFrom = CeilingHour(start);
+        var rolledTo = Min(FactRows.HourOf(to), await sink.Rollup.TrustedUntilAsync(cancellationToken));
+        var totals = new Dictionary<DateTime, SalesBucket>();
+        if (rolledFrom < rolledTo)
+        {
+            Add(totals, await clickHouse.QueryAsync(ClickHouseSql.Format(
+                $"SELECT {BucketOf("hour", interval)} AS b, sum(orders), sum(units), sum(revenue) FROM fv_sales_hourly FINAL WHERE hour >= {{0}} AND hour < {{1}} GROUP BY b",
+                rolledFrom, rolledTo), cancellationToken));
+            Add(totals, await RawSalesAsync(interval, cancellationToken, (start, rolledFrom), (rolledTo, end)));
+        }
+        else
+        {
+            Add(totals, await RawSalesAsync(interval, cancellationToken, (start, end)));
+        }
+        var buckets = new List<SalesBucket>();
+        for (var bucket = interval == SalesInterval.Hour ? FactRows.HourOf(from) : start.Date; bucket < end; bucket = Next(bucket, interval))
+        {
+            var at = new DateTimeOffset(bucket, TimeSpan.Zero);
+            buckets.Add(totals.TryGetValue(bucket, out var sales) ? sales with { Bucket = at } : new SalesBucket(at, 0, 0, 0m));
+        }
+        return buckets;
+    }
+
+    /// <summary>How many buckets a sales query over the range returns.</summary>
+    public static long BucketCount(DateTimeOffset from, DateTimeOffset to, SalesInterval interval) =>
+        interval == SalesInterval.Hour
+            ? (long)Math.Ceiling((to.UtcDateTime - FactRows.HourOf(from)).TotalHours)
+            : (long)Math.Ceiling((to.UtcDateTime - from.UtcDateTime.Date).TotalDays);
+
+    /// <summary>The best-selling skus by revenue (then units, then sku) among confirmed orders in [from, to).</summary>
+    public async Task<IReadOnlyList<ProductSales>> TopProductsAsync(DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken = default)
+    {
+        var rows = await clickHouse.QueryAsync(ClickHouseSql.Format("""
+            SELECT sku, sum(quantity) AS units, sum(line_total) AS revenue FROM fv_order_lines FINAL
+            WHERE occurred_at >= {0} AND occurred_at < {1} GROUP BY sku ORDER BY revenue DESC, units DESC, sku LIMIT {2}
+            """, from, to, limit), cancellationToken);
+        return [.. rows.Select(row => new ProductSales(row[0]!, Long(row[1]), Money(row[2])))];
+    }
+
+    /// <summary>Carts created, checkouts started (orders placed) and how orders ended, counted by when each happened in [from, to).</summary>
+    public async Task<Funnel> FunnelAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        var orders = (await clickHouse.QueryAsync(ClickHouseSql.Format("""
+            SELECT event_type, count() FROM fv_orders FINAL
+            WHERE occurred_at >= {0} AND occurred_at < {1} AND event_type IN ('order.placed', 'order.confirmed', 'order.cancelled', 'order.failed')
+            GROUP BY event_type
+            """, from, to), cancellationToken)).ToDictionary(row => row[0]!, row => Long(row[1]));
+        var carts = await clickHouse.QueryAsync(ClickHouseSql.Format(
+            "SELECT count() FROM fv_cart_activity FINAL WHERE occurred_at >= {0} AND occurred_at < {1} AND kind = 'created'", from, to), cancellationToken);
+        long Count(string type) => orders.GetValueOrDefault(type);
+        return new Funnel(Long(carts[0][0]), Count("order.placed"), Count("order.confirmed"), Count("order.cancelled"), Count("order.failed"));
+    }
+
+    /// <summary>The sink's lag behind the event log, from PostgreSQL (the log and the sink's checkpoint).</summary>
+    public async Task<Freshness> FreshnessAsync(CancellationToken cancellationToken = default)
+    {
+        var checkpoint = await sink.LoadCheckpointAsync(cancellationToken);
+        await using var command = postgres.CreateCommand("""
+            SELECT (SELECT coalesce(max(position), 0) FROM events), count(*), min(recorded_at), now()
+            FROM events WHERE (transaction_id, position) > ($1, $2)
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = checkpoint.TransactionId, NpgsqlDbType = NpgsqlDbType.Xid8 });
+        command.Parameters.Add(new NpgsqlParameter { Value = checkpoint.Position });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var lagSeconds = reader.IsDBNull(2) ? 0 : Math.Max(0, (reader.GetFieldValue<DateTime>(3) - reader.GetFieldValue<DateTime>(2)).TotalSeconds);
+        return new Freshness(reader.GetInt64(0), checkpoint.Position, reader.GetInt64(1), Math.Round(lagSeconds, 3));
+    }
+
+    private async Task<IReadOnlyList<string?[]>> RawSalesAsync(SalesInterval interval, CancellationToken cancellationToken, params (DateTime From, DateTime To)[] ranges)
+    {
+        var within = ranges.Where(r => r.From < r.To).Select(r => ClickHouseSql.Format("(occurred_at >= {0} AND occurred_at < {1})", r.From, r.To)).ToList();
+        if (within.Count == 0)
+        {
+            return [];
+        }
+        return await clickHouse.QueryAsync(
+            $"SELECT {BucketOf("occurred_at", interval)} AS b, count(), sum(units), sum(total) FROM fv_orders FINAL WHERE {Confirmed} AND ({string.Join(" OR ", within)}) GROUP BY b",
+            cancellationToken);
+    }
+
+    private static string BucketOf(string column, SalesInterval interval) => interval == SalesInterval.Hour ? $"toStartOfHour({column})" : $"toStartOfDay({column})";
+
+    private static void Add(Dictionary<DateTime, SalesBucket> totals, IReadOnlyList<string?[]> rows)
+    {
+        foreach (var row in rows)
+        {
+            var bucket = DateTime.SpecifyKind(DateTime.ParseExact(row[0]!, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), DateTimeKind.Utc);
+            var sales = new SalesBucket(default, Long(row[1]), Long(row[2]), Money(row[3]));
+            totals[bucket] = totals.TryGetValue(bucket, out var sum)
+                ? new SalesBucket(default, sum.Orders + sales.Orders, sum.Units + sales.Units, sum.Revenue + sales.Revenue)
+                : sales;
+        }
+    }
+
+    private static DateTime Next(DateTime bucket, SalesInterval interval) => interval == SalesInterval.Hour ? bucket.AddHours(1) : bucket.AddDays(1);
+
+    private static DateTime CeilingHour(DateTime moment) => FactRows.HourOf(moment) == moment ? moment : FactRows.HourOf(moment).AddHours(1);
+
+    private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
+
+    private static long Long(string? field) => long.Parse(field ?? "0", CultureInfo.InvariantCulture);
+
+    private static decimal Money(string? field) => decimal.Parse(field ?? "0", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,77 @@
+using FirstViscount.Analytics.ClickHouse;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace FirstViscount.Analytics.Sink;
+
+/// <summary>
+/// Keeps fv_sales_hourly: when the sink delivers confirmed orders for an hour, the hour is marked dirty (with the
+/// checkpoint, in one PostgreSQL transaction); once the hour has closed, it is recomputed from fv_orders FINAL and
+/// unmarked. Readers trust the roll-up only before the earliest dirty hour, so its answers always equal the facts.
+/// </summary>
+public sealed class SalesRollup(string sink, ClickHouseClient clickHouse, NpgsqlDataSource postgres, TimeProvider clock, TimeSpan settleTime)
+{
+    private const int HoursPerRecompute = 200;
+
+    /// <summary>Marks hours dirty inside the caller's transaction (the one that moves the checkpoint).</summary>
+    public async Task MarkDirtyAsync(NpgsqlConnection connection, IReadOnlyCollection<DateTime> hours, CancellationToken cancellationToken)
+    {
+        if (hours.Count == 0)
+        {
+            return;
+        }
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO analytics_dirty_hours (sink, hour) SELECT $1, unnest($2)
+            ON CONFLICT (sink, hour) DO UPDATE SET dirtied_at = clock_timestamp()
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = sink });
+        command.Parameters.Add(new NpgsqlParameter { Value = hours.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The first hour the roll-up cannot answer for yet: the earliest dirty hour, or the current hour.</summary>
+    public async Task<DateTime> TrustedUntilAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = postgres.CreateCommand("SELECT min(hour) FROM analytics_dirty_hours WHERE sink = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = sink });
+        var current = FactRows.HourOf(clock.GetUtcNow());
+        return await command.ExecuteScalarAsync(cancellationToken) is DateTime earliest && earliest < current ? earliest : current;
+    }
+
+    /// <summary>Recomputes dirty hours that have closed (plus the settle time); returns how many.</summary>
+    public async Task<int> RecomputeSettledAsync(CancellationToken cancellationToken = default)
+    {
+        var settledBefore = clock.GetUtcNow() - TimeSpan.FromHours(1) - settleTime;
+        var hours = new List<DateTime>();
+        var readAt = DateTime.MinValue; // on the database's clock, like dirtied_at
+        await using (var select = postgres.CreateCommand("SELECT hour, clock_timestamp() FROM analytics_dirty_hours WHERE sink = $1 AND hour <= $2 ORDER BY hour LIMIT $3"))
+        {
+            select.Parameters.Add(new NpgsqlParameter { Value = sink });
+            select.Parameters.Add(new NpgsqlParameter { Value = settledBefore });
+            select.Parameters.Add(new NpgsqlParameter { Value = HoursPerRecompute });
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                hours.Add(reader.GetFieldValue<DateTime>(0));
+                readAt = reader.GetFieldValue<DateTime>(1);
+            }
+        }
+        if (hours.Count == 0)
+        {
+            return 0;
+        }
+        await clickHouse.ExecuteAsync(ClickHouseSql.Format("""
+            INSERT INTO fv_sales_hourly (hour, orders, units, revenue, computed)
+            SELECT toStartOfHour(occurred_at) AS h, count(), sum(units), toDecimal64(sum(total), 2), {0}
+            FROM fv_orders FINAL
+            WHERE event_type = 'order.confirmed' AND occurred_at >= {1} AND occurred_at < {2}
+            """, readAt.Ticks, hours[0], hours[^1].AddHours(1)) + $" AND h IN ({string.Join(", ", hours.Select(hour => ClickHouseSql.Literal(hour)))}) GROUP BY h", cancellationToken);
+        // A delivery that dirtied an hour again while it was being recomputed keeps the mark (dirtied_at is later).
+        await using var clear = postgres.CreateCommand("DELETE FROM analytics_dirty_hours WHERE sink = $1 AND hour = ANY($2) AND dirtied_at <= $3");
+        clear.Parameters.Add(new NpgsqlParameter { Value = sink });
+        clear.Parameters.Add(new NpgsqlParameter { Value = hours.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        clear.Parameters.Add(new NpgsqlParameter { Value = readAt });
+        await clear.ExecuteNonQueryAsync(cancellationToken);
+        return hours.Count;
+    }
+}

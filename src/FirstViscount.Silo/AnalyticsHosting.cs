@@ -1,0 +1,68 @@
+using FirstViscount.Analytics.ClickHouse;
+using FirstViscount.Analytics.Queries;
+using FirstViscount.Analytics.Retention;
+using FirstViscount.Analytics.Sink;
+using FirstViscount.EventSourcing;
+using FirstViscount.Hosting;
+using FirstViscount.Postgres;
+
+namespace FirstViscount.SiloHost;
+
+/// <summary>
+/// Analytics in the silo host, when ClickHouse:Url is set (and PostgreSQL is): the sink worker (active in one
+/// silo at a time), the daily retention job it runs, and the queries behind /v1/analytics.
+/// </summary>
+internal static class AnalyticsHosting
+{
+    public static bool IsConfigured(IConfiguration configuration, string? postgres) => postgres is not null && configuration["ClickHouse:Url"] is { Length: > 0 };
+
+    public static void AddAnalytics(this IServiceCollection services, IConfiguration configuration, Silo silo, string postgres)
+    {
+        var section = configuration.GetSection("ClickHouse");
+        var http = new HttpClient { BaseAddress = new Uri(section["Url"]!), Timeout = section.GetValue("Timeout", TimeSpan.FromSeconds(30)) };
+        var clickHouse = new ClickHouseClient(http, section["Database"] ?? "default");
+        var retention = configuration.GetValue("Analytics:Retention", ClickHouseRetention.DefaultPeriod);
+        services.AddSingleton(clickHouse);
+        services.AddSingleton(_ => new AnalyticsSink(configuration["Analytics:SinkName"] ?? AnalyticsSink.DefaultName,
+            silo.Services.GetRequiredService<IEventStore>(), clickHouse, silo.Services.GetRequiredService<PostgresDataSources>().Get(postgres)));
+        services.AddSingleton(provider => new AnalyticsQueries(provider.GetRequiredService<AnalyticsSink>(), clickHouse,
+            silo.Services.GetRequiredService<PostgresDataSources>().Get(postgres)));
+        services.AddHostedService(provider => new AnalyticsSinkService(provider.GetRequiredService<AnalyticsSink>(), clickHouse, postgres, retention,
+            configuration.GetValue("Analytics:IdleDelay", TimeSpan.FromMilliseconds(200)), provider.GetRequiredService<ILogger<AnalyticsSinkService>>()));
+    }
+}
+
+/// <summary>Creates the ClickHouse schema (waiting for ClickHouse if need be), then runs the sink worker until shutdown.</summary>
+internal sealed class AnalyticsSinkService(AnalyticsSink sink, ClickHouseClient clickHouse, string postgres, TimeSpan retention, TimeSpan idleDelay,
+    ILogger<AnalyticsSinkService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var backoff = TimeSpan.FromMilliseconds(500);
+        while (true)
+        {
+            try
+            {
+                await ClickHouseSchema.EnsureAsync(clickHouse, stoppingToken);
+                break;
+            }
+            catch (ClickHouseException error)
+            {
+                logger.LogWarning("ClickHouse schema not ready ({Error}); retrying in {Backoff}", error.Message, backoff);
+                await Task.Delay(backoff, stoppingToken);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+            }
+        }
+        var worker = new AnalyticsSinkWorker(sink, postgres, idleDelay, TimeSpan.FromSeconds(30), DropExpiredAsync, logger);
+        await worker.RunAsync(stoppingToken);
+    }
+
+    private async Task DropExpiredAsync(CancellationToken cancellationToken)
+    {
+        var dropped = await ClickHouseRetention.DropExpiredPartitionsAsync(clickHouse, sink.Clock.GetUtcNow(), retention, cancellationToken);
+        if (dropped.Count > 0)
+        {
+            logger.LogInformation("Analytics retention dropped {Partitions}", string.Join(", ", dropped));
+        }
+    }
+}
