@@ -2,7 +2,6 @@ using System.Text;
 using FirstViscount.Analytics.ClickHouse;
 using FirstViscount.Analytics.Sink;
 using FirstViscount.EventSourcing;
-using FirstViscount.Postgres;
 using FirstViscount.Postgres.EventStore;
 using Npgsql;
 
@@ -20,14 +19,10 @@ public sealed class AnalyticsSinkTests
     /// <summary>A sink that starts just after everything already finished in the log, so the test moves only recent events.</summary>
     private static async Task<(AnalyticsSink Sink, GlobalCheckpoint Start, PostgresEventStore Store)> NewSinkAsync(NpgsqlDataSource dataSource, ClickHouseClient clickHouse)
     {
-        await PostgresMigrator.MigrateAsync(dataSource);
         await ClickHouseSchema.EnsureAsync(ClickHouse);
-        await using var horizon = dataSource.CreateCommand("SELECT pg_snapshot_xmin(pg_current_snapshot())");
-        var start = new GlobalCheckpoint((ulong)(await horizon.ExecuteScalarAsync())! - 1, long.MaxValue);
         var store = new PostgresEventStore(dataSource);
         var sink = new AnalyticsSink($"test-{Guid.NewGuid():N}", store, clickHouse, dataSource);
-        await sink.SaveCheckpointAsync(start);
-        return (sink, start, store);
+        return (sink, await Backends.StartAtHorizonAsync(sink, dataSource), store);
     }
 
     private static readonly string?[] Expected = ["2", "25.00", "3", "25.00"];

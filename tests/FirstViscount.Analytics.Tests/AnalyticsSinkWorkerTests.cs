@@ -2,7 +2,6 @@ using System.Text;
 using FirstViscount.Analytics.ClickHouse;
 using FirstViscount.Analytics.Sink;
 using FirstViscount.EventSourcing;
-using FirstViscount.Postgres;
 using FirstViscount.Postgres.EventStore;
 using Npgsql;
 
@@ -15,16 +14,6 @@ public sealed class AnalyticsSinkWorkerTests
 
     private static ClickHouseClient ClickHouse => Backends.ClickHouse;
 
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");
-            await Task.Delay(50);
-        }
-    }
-
     private static async Task<long> PaymentsOfAsync(string orderId) =>
         long.Parse((await ClickHouse.QueryAsync(ClickHouseSql.Format("SELECT count() FROM fv_payments FINAL WHERE order_id = {0}", orderId)))[0][0]!,
             System.Globalization.CultureInfo.InvariantCulture);
@@ -36,22 +25,17 @@ public sealed class AnalyticsSinkWorkerTests
     public async Task One_worker_at_a_time_is_active_the_other_takes_over_and_a_late_commit_still_arrives()
     {
         await using var dataSource = NpgsqlDataSource.Create(Postgres);
-        await PostgresMigrator.MigrateAsync(dataSource);
         await ClickHouseSchema.EnsureAsync(ClickHouse);
         var store = new PostgresEventStore(dataSource);
         var name = $"worker-test-{Guid.NewGuid():N}";
-        await using (var horizon = dataSource.CreateCommand("SELECT pg_snapshot_xmin(pg_current_snapshot())"))
-        {
-            await new AnalyticsSink(name, store, ClickHouse, dataSource).SaveCheckpointAsync(
-                new GlobalCheckpoint((ulong)(await horizon.ExecuteScalarAsync())! - 1, long.MaxValue));
-        }
+        await Backends.StartAtHorizonAsync(new AnalyticsSink(name, store, ClickHouse, dataSource), dataSource);
         AnalyticsSinkWorker Worker() => new(new AnalyticsSink(name, store, ClickHouse, dataSource), Postgres, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(2));
         var (first, second) = (Worker(), Worker());
         using var stopFirst = new CancellationTokenSource();
         using var stopSecond = new CancellationTokenSource();
         var runs = new[] { first.RunAsync(stopFirst.Token), second.RunAsync(stopSecond.Token) };
 
-        await EventuallyAsync(() => Task.FromResult(first.IsActive || second.IsActive), "a worker is active");
+        await Backends.EventuallyAsync(() => Task.FromResult(first.IsActive || second.IsActive), "a worker is active");
         await Task.Delay(300);
         Assert.False(first.IsActive && second.IsActive, "two workers were active at once");
 
@@ -67,11 +51,11 @@ public sealed class AnalyticsSinkWorkerTests
 
         var (active, standby, stopActive) = first.IsActive ? (first, second, stopFirst) : (second, first, stopSecond);
         await stopActive.CancelAsync(); // the active silo goes away
-        await EventuallyAsync(() => Task.FromResult(standby.IsActive), "the standby worker took over");
+        await Backends.EventuallyAsync(() => Task.FromResult(standby.IsActive), "the standby worker took over");
         Assert.False(active.IsActive);
 
         await transaction.CommitAsync();
-        await EventuallyAsync(async () => await PaymentsOfAsync(late) == 1 && await PaymentsOfAsync(early) == 1, "both payments reached ClickHouse");
+        await Backends.EventuallyAsync(async () => await PaymentsOfAsync(late) == 1 && await PaymentsOfAsync(early) == 1, "both payments reached ClickHouse");
 
         await stopFirst.CancelAsync();
         await stopSecond.CancelAsync();

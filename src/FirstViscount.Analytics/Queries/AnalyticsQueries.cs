@@ -19,7 +19,7 @@ public sealed class AnalyticsQueries(AnalyticsSink sink, ClickHouseClient clickH
     {
         var (start, end) = (from.UtcDateTime, to.UtcDateTime);
         var rolledFrom = CeilingHour(start);
-        var rolledTo = Min(FactRows.HourOf(to), await sink.Rollup.TrustedUntilAsync(cancellationToken));
+        var rolledTo = Min(SalesRollup.HourOf(to), await sink.Rollup.TrustedUntilAsync(cancellationToken));
         var totals = new Dictionary<DateTime, SalesBucket>();
         if (rolledFrom < rolledTo)
         {
@@ -33,7 +33,7 @@ public sealed class AnalyticsQueries(AnalyticsSink sink, ClickHouseClient clickH
             Add(totals, await RawSalesAsync(interval, cancellationToken, (start, end)));
         }
         var buckets = new List<SalesBucket>();
-        for (var bucket = interval == SalesInterval.Hour ? FactRows.HourOf(from) : start.Date; bucket < end; bucket = Next(bucket, interval))
+        for (var bucket = interval == SalesInterval.Hour ? SalesRollup.HourOf(from) : start.Date; bucket < end; bucket = Next(bucket, interval))
         {
             var at = new DateTimeOffset(bucket, TimeSpan.Zero);
             buckets.Add(totals.TryGetValue(bucket, out var sales) ? sales with { Bucket = at } : new SalesBucket(at, 0, 0, 0m));
@@ -44,7 +44,7 @@ public sealed class AnalyticsQueries(AnalyticsSink sink, ClickHouseClient clickH
     /// <summary>How many buckets a sales query over the range returns.</summary>
     public static long BucketCount(DateTimeOffset from, DateTimeOffset to, SalesInterval interval) =>
         interval == SalesInterval.Hour
-            ? (long)Math.Ceiling((to.UtcDateTime - FactRows.HourOf(from)).TotalHours)
+            ? (long)Math.Ceiling((to.UtcDateTime - SalesRollup.HourOf(from)).TotalHours)
             : (long)Math.Ceiling((to.UtcDateTime - from.UtcDateTime.Date).TotalDays);
 
     /// <summary>The best-selling skus by revenue (then units, then sku) among confirmed orders in [from, to).</summary>
@@ -115,7 +115,7 @@ public sealed class AnalyticsQueries(AnalyticsSink sink, ClickHouseClient clickH
 
     private static DateTime Next(DateTime bucket, SalesInterval interval) => interval == SalesInterval.Hour ? bucket.AddHours(1) : bucket.AddDays(1);
 
-    private static DateTime CeilingHour(DateTime moment) => FactRows.HourOf(moment) == moment ? moment : FactRows.HourOf(moment).AddHours(1);
+    private static DateTime CeilingHour(DateTime moment) => SalesRollup.HourOf(moment) == moment ? moment : SalesRollup.HourOf(moment).AddHours(1);
 
     private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
 

@@ -35,7 +35,7 @@ internal sealed class FactRows
                 Orders.Add([recorded.EventId, recorded.Position, Text(e, "orderId"), Text(e, "customerId"), recorded.Type, units, Money(e, "total"), Text(e, "currency"), at]);
                 if (recorded.Type == "order.confirmed")
                 {
-                    SalesHours.Add(HourOf(at));
+                    SalesHours.Add(SalesRollup.HourOf(at));
                     for (var number = 0; number < lines.Count; number++)
                     {
                         var line = lines[number];
@@ -55,12 +55,6 @@ internal sealed class FactRows
                 CartActivity.Add([recorded.EventId, Text(e, "cartId"), kind, Text(e, "sku"), Quantity(e), at]);
                 break;
         }
-    }
-
-    public static DateTime HourOf(DateTimeOffset moment)
-    {
-        var utc = moment.UtcDateTime;
-        return new DateTime(utc.Year, utc.Month, utc.Day, utc.Hour, 0, 0, DateTimeKind.Utc);
     }
 
     private static string Text(JsonElement element, string name) =>

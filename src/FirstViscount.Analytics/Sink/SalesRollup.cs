@@ -13,6 +13,13 @@ public sealed class SalesRollup(string sink, ClickHouseClient clickHouse, Npgsql
 {
     private const int HoursPerRecompute = 200;
 
+    /// <summary>The start (UTC) of the hour <paramref name="moment"/> falls in.</summary>
+    public static DateTime HourOf(DateTimeOffset moment)
+    {
+        var utc = moment.UtcDateTime;
+        return new DateTime(utc.Year, utc.Month, utc.Day, utc.Hour, 0, 0, DateTimeKind.Utc);
+    }
+
     /// <summary>Marks hours dirty inside the caller's transaction (the one that moves the checkpoint).</summary>
     public async Task MarkDirtyAsync(NpgsqlConnection connection, IReadOnlyCollection<DateTime> hours, CancellationToken cancellationToken)
     {
@@ -34,7 +41,7 @@ public sealed class SalesRollup(string sink, ClickHouseClient clickHouse, Npgsql
     {
         await using var command = postgres.CreateCommand("SELECT min(hour) FROM analytics_dirty_hours WHERE sink = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = sink });
-        var current = FactRows.HourOf(clock.GetUtcNow());
+        var current = HourOf(clock.GetUtcNow());
         return await command.ExecuteScalarAsync(cancellationToken) is DateTime earliest && earliest < current ? earliest : current;
     }
 

@@ -1,0 +1,91 @@
+using FirstViscount.Analytics.ClickHouse;
+using FirstViscount.Analytics.Retention;
+using FirstViscount.Analytics.Sink;
+using FirstViscount.Postgres.EventStore;
+using Npgsql;
+
+namespace FirstViscount.Analytics.Tests;
+
+[Trait("Category", "Analytics")]
+public sealed class SalesRollupAndRetentionTests
+{
+    private static readonly string[] OrderColumns = ["event_id", "position", "order_id", "customer_id", "event_type", "units", "total", "currency", "occurred_at"];
+
+    private static object?[] Confirmed(Guid eventId, int units, decimal total, DateTime at) =>
+        [eventId, 1L, "o", "c", "order.confirmed", units, total, "EUR", at];
+
+    private static async Task<string?[]> HourAsync(ClickHouseClient clickHouse, DateTime hour) =>
+        (await clickHouse.QueryAsync(ClickHouseSql.Format("SELECT orders, units, revenue FROM fv_sales_hourly FINAL WHERE hour = {0}", hour))).SingleOrDefault() ?? [];
+
+    private static async Task MarkDirtyAsync(NpgsqlDataSource dataSource, SalesRollup rollup, DateTime hour)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await rollup.MarkDirtyAsync(connection, [hour], CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_closed_hour_is_recomputed_from_the_deduplicated_facts_and_recomputed_again_when_more_arrive()
+    {
+        var clickHouse = await Backends.NewClickHouseDatabaseAsync();
+        try
+        {
+            await using var dataSource = NpgsqlDataSource.Create(Backends.Postgres);
+            var sink = new AnalyticsSink($"rollup-{Guid.NewGuid():N}", new PostgresEventStore(dataSource), clickHouse, dataSource);
+            await Backends.StartAtHorizonAsync(sink, dataSource);
+            var hour = SalesRollup.HourOf(DateTimeOffset.UtcNow.AddDays(-3));
+            var twice = Guid.NewGuid();
+            await clickHouse.InsertAsync("fv_orders", OrderColumns, [Confirmed(twice, 2, 20.00m, hour.AddMinutes(5)), Confirmed(Guid.NewGuid(), 1, 5.50m, hour.AddMinutes(59))]);
+            await clickHouse.InsertAsync("fv_orders", OrderColumns, [Confirmed(twice, 2, 20.00m, hour.AddMinutes(5))]); // delivered again
+            await MarkDirtyAsync(dataSource, sink.Rollup, hour);
+            var untrusted = await sink.Rollup.TrustedUntilAsync();
+
+            var recomputed = await sink.Rollup.RecomputeSettledAsync();
+            var first = await HourAsync(clickHouse, hour);
+            await clickHouse.InsertAsync("fv_orders", OrderColumns, [Confirmed(Guid.NewGuid(), 3, 1.25m, hour.AddMinutes(30))]); // a late commit
+            await MarkDirtyAsync(dataSource, sink.Rollup, hour);
+            await sink.Rollup.RecomputeSettledAsync();
+
+            Assert.Equal(hour, untrusted);
+            Assert.Equal(1, recomputed);
+            Assert.Equal("2 3 25.50", string.Join(' ', first));
+            Assert.Equal("3 6 26.75", string.Join(' ', await HourAsync(clickHouse, hour)));
+            Assert.Equal(SalesRollup.HourOf(DateTimeOffset.UtcNow), await sink.Rollup.TrustedUntilAsync());
+        }
+        finally
+        {
+            await Backends.DropAsync(clickHouse);
+        }
+    }
+
+    [Fact]
+    public async Task Retention_drops_exactly_the_months_that_ended_more_than_two_years_ago()
+    {
+        var clickHouse = await Backends.NewClickHouseDatabaseAsync();
+        try
+        {
+            var now = new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
+            DateTime At(int year, int month, int day) => new(year, month, day, 10, 0, 0, DateTimeKind.Utc);
+            // Cut-off: 2024-11-20. October 2024 ended before it and goes; November 2024 still has days inside the period and stays.
+            DateTime[] expired = [At(2023, 1, 15), At(2024, 10, 31)];
+            DateTime[] kept = [At(2024, 11, 1), At(2025, 6, 1), At(2026, 11, 20)];
+            foreach (var at in expired.Concat(kept))
+            {
+                await clickHouse.InsertAsync("fv_orders", OrderColumns, [Confirmed(Guid.NewGuid(), 1, 1m, at)]);
+                await clickHouse.InsertAsync("fv_cart_activity", ["event_id", "cart_id", "kind", "sku", "quantity", "occurred_at"], [[Guid.NewGuid(), "c", "created", "", 0, at]]);
+            }
+
+            var dropped = await ClickHouseRetention.DropExpiredPartitionsAsync(clickHouse, now, ClickHouseRetention.DefaultPeriod);
+            var months = await clickHouse.QueryAsync("SELECT toYYYYMM(occurred_at) AS m, count() FROM fv_orders GROUP BY m ORDER BY m");
+            var again = await ClickHouseRetention.DropExpiredPartitionsAsync(clickHouse, now, ClickHouseRetention.DefaultPeriod);
+
+            Assert.Equal(["fv_cart_activity/202301", "fv_cart_activity/202410", "fv_orders/202301", "fv_orders/202410"], dropped);
+            Assert.Equal(["202411:1", "202506:1", "202611:1"], months.Select(row => $"{row[0]}:{row[1]}"));
+            Assert.Equal("3", await Backends.ScalarAsync(clickHouse, "SELECT count() FROM fv_cart_activity"));
+            Assert.Empty(again);
+        }
+        finally
+        {
+            await Backends.DropAsync(clickHouse);
+        }
+    }
+}
