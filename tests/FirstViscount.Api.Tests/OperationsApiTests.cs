@@ -20,6 +20,17 @@ public sealed class OperationsApiTests(GatewayCluster cluster)
     }
 
     [Fact]
+    public async Task Without_clickhouse_the_analytics_routes_answer_503_with_a_problem_that_says_so()
+    {
+        using var client = cluster.Client(0, await cluster.AdminTokenAsync());
+
+        var response = await client.GetAsync("/v1/analytics/sales");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("ClickHouse", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
+    }
+
+    [Fact]
     public async Task The_openapi_document_describes_the_routes()
     {
         using var client = cluster.Client();

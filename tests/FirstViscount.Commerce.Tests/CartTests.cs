@@ -35,6 +35,26 @@ public sealed class CartTests
     }
 
     [Fact]
+    public async Task Cart_activity_is_recorded_in_the_event_log_and_a_new_cart_starts_with_cart_created()
+    {
+        await using var cluster = await CommerceCluster.DeployAsync(catalog: Catalog(("A", 10m), ("B", 2.5m)));
+        var customer = CommerceCluster.Key("customer");
+        var cart = cluster.GrainFactory.GetGrain<ICartGrain>(customer);
+
+        await cart.SetItem("A", 2);
+        await cart.SetItem("B", 1);
+        await cart.RemoveItem("A");
+        await cart.RemoveItem("B"); // empty again: the next item opens a new cart
+        await cart.SetItem("A", 1);
+        await cart.Clear();
+
+        var recorded = await CommerceCluster.EventStore(cluster).ReadStreamAsync($"cart-{customer}", 0, CancellationToken.None);
+        Assert.Equal(
+            ["cart.created", "cart.item-set", "cart.item-set", "cart.item-removed", "cart.item-removed", "cart.created", "cart.item-set", "cart.cleared"],
+            recorded.Select(e => e.Type));
+    }
+
+    [Fact]
     public async Task Unknown_skus_and_quantities_over_100_are_refused()
     {
         await using var cluster = await CommerceCluster.DeployAsync(catalog: Catalog(("A", 10m)));

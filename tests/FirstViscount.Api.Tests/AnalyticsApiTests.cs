@@ -1,0 +1,239 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using FirstViscount.Cluster.Tests;
+using FirstViscount.SiloHost;
+using Microsoft.AspNetCore.Builder;
+using Npgsql;
+
+namespace FirstViscount.Api.Tests;
+
+/// <summary>
+/// A silo host with analytics on its own PostgreSQL and ClickHouse databases, fed a known set of events, so the
+/// analytics routes' numbers can be checked exactly: 3 days ago two confirmed orders, the day after a cancelled
+/// and a failed one, and one confirmed now (served from the facts; the older hours come from the roll-up).
+/// </summary>
+public sealed class AnalyticsSilo : IAsyncLifetime
+{
+    public const string AdminEmail = "analytics-admin@firstviscount.test";
+    public const string AdminPassword = "analytics-admin-password";
+    private readonly string database = $"fv_analytics_{Guid.NewGuid():N}";
+    private WebApplication? app;
+
+    public string ClickHouseDatabase { get; } = $"fv_api_{Guid.NewGuid():N}";
+
+    public DateTime Day { get; } = DateTime.UtcNow.Date.AddDays(-3);
+
+    public Uri Gateway { get; private set; } = null!;
+
+    public NpgsqlDataSource Events { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        await TestServers.EnsureDatabaseAsync(database);
+        var port = 22_000 + Random.Shared.Next(0, 1_000) * 2;
+        var clusterId = $"analytics-{Guid.NewGuid():N}";
+        app = SiloHostApp.Create([
+            $"--Urls=http://127.0.0.1:{port}",
+            $"--Silo:ClusterId={clusterId}",
+            $"--Silo:ServiceId={clusterId}",
+            $"--Transport:Port={port + 1}",
+            $"--Redis:Configuration={TestServers.Redis}",
+            $"--Postgres:ConnectionString={TestServers.PostgresDatabase(database)}",
+            $"--Payments:PayerKey={Convert.ToBase64String(new byte[32])}",
+            $"--Admin:Email={AdminEmail}",
+            $"--Admin:Password={AdminPassword}",
+            "--ClickHouse:Url=http://127.0.0.1:18123/",
+            $"--ClickHouse:Database={ClickHouseDatabase}",
+            "--Analytics:IdleDelay=00:00:00.050",
+            "--Logging:LogLevel:Default=Warning",
+        ]);
+        await app.StartAsync();
+        Gateway = new Uri($"http://127.0.0.1:{port}/");
+        Events = NpgsqlDataSource.Create(TestServers.PostgresDatabase(database));
+        await AppendKnownEventsAsync();
+    }
+
+    private async Task AppendKnownEventsAsync()
+    {
+        var d1 = Day.AddDays(1);
+        await AppendAsync("cart-c1", "cart.created", """{"cartId":"c1"}""", Day.AddHours(9.1));
+        await AppendAsync("cart-c1", "cart.item-set", """{"cartId":"c1","sku":"X","quantity":2}""", Day.AddHours(9.15));
+        await AppendAsync("cart-c2", "cart.created", """{"cartId":"c2"}""", Day.AddHours(9.2));
+        await AppendAsync("cart-c3", "cart.created", """{"cartId":"c3"}""", d1.AddHours(10));
+        await OrderAsync("A", Day.AddHours(9.5), """[{"sku":"X","quantity":2,"unitPrice":10.00},{"sku":"Y","quantity":1,"unitPrice":5.00}]""", 25.00m, confirmedAt: Day.AddHours(9.7));
+        await OrderAsync("B", Day.AddHours(10.1), """[{"sku":"X","quantity":1,"unitPrice":10.00}]""", 10.00m, confirmedAt: Day.AddHours(10.25));
+        await OrderAsync("C", d1.AddHours(11), """[{"sku":"Y","quantity":7,"unitPrice":5.00}]""", 35.00m, ending: ("order.cancelled", d1.AddHours(11.1)));
+        await OrderAsync("D", d1.AddHours(12), """[{"sku":"Y","quantity":9,"unitPrice":5.00}]""", 45.00m, ending: ("order.failed", d1.AddHours(12.1)));
+        await OrderAsync("E", DateTime.UtcNow, """[{"sku":"Z","quantity":4,"unitPrice":2.50}]""", 10.00m, confirmedAt: DateTime.UtcNow);
+    }
+
+    private async Task OrderAsync(string id, DateTime placedAt, string lines, decimal total, DateTime? confirmedAt = null, (string Type, DateTime At)? ending = null)
+    {
+        var body = $$"""{"orderId":"{{id}}","customerId":"cust-{{id}}","lines":{{lines}},"total":{{total.ToString(CultureInfo.InvariantCulture)}},"currency":"EUR"}""";
+        await AppendAsync($"order-{id}", "order.placed", body, placedAt);
+        if (confirmedAt is { } at)
+        {
+            await AppendAsync($"order-{id}", "order.confirmed", body, at);
+        }
+        if (ending is { } end)
+        {
+            await AppendAsync($"order-{id}", end.Type, $$"""{"orderId":"{{id}}","reason":"test"}""", end.At);
+        }
+    }
+
+    /// <summary>An event with the time it was recorded set by the test (the log's own appends always say "now").</summary>
+    private async Task AppendAsync(string stream, string type, string payload, DateTime recordedAt)
+    {
+        await using var command = Events.CreateCommand("""
+            INSERT INTO events (stream_id, version, event_id, event_type, payload, recorded_at)
+            SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4::jsonb, $5 FROM events WHERE stream_id = $1
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = stream });
+        command.Parameters.Add(new NpgsqlParameter { Value = Guid.NewGuid() });
+        command.Parameters.Add(new NpgsqlParameter { Value = type });
+        command.Parameters.Add(new NpgsqlParameter { Value = payload });
+        command.Parameters.Add(new NpgsqlParameter { Value = DateTime.SpecifyKind(recordedAt, DateTimeKind.Utc) });
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public async Task<HttpClient> AdminAsync()
+    {
+        var client = new HttpClient { BaseAddress = Gateway, Timeout = TimeSpan.FromSeconds(30) };
+        var token = await client.PostAsJsonAsync("/v1/auth/token", new { email = AdminEmail, password = AdminPassword });
+        token.EnsureSuccessStatusCode();
+        var accessToken = (await token.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        return client;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (app is not null)
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+        await Events.DisposeAsync();
+        using var http = new HttpClient { BaseAddress = new Uri("http://127.0.0.1:18123/") };
+        await http.PostAsync("", new StringContent($"DROP DATABASE IF EXISTS {ClickHouseDatabase}"));
+        await TestServers.DropDatabaseAsync(database);
+    }
+}
+
+[Trait("Category", "Analytics")]
+public sealed class AnalyticsApiTests(AnalyticsSilo silo) : IClassFixture<AnalyticsSilo>
+{
+    private static string Iso(DateTime moment) => moment.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+
+    /// <summary>Waits until the sink has delivered every event and recomputed every closed hour's roll-up.</summary>
+    private async Task<HttpClient> CaughtUpAsync()
+    {
+        var client = await silo.AdminAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var freshness = await client.GetFromJsonAsync<JsonElement>("/v1/analytics/freshness");
+            await using var dirty = silo.Events.CreateCommand("SELECT count(*) FROM analytics_dirty_hours WHERE hour < date_trunc('hour', now()) - interval '1 hour'");
+            if (freshness.GetProperty("lagEvents").GetInt64() == 0 && (long)(await dirty.ExecuteScalarAsync())! == 0)
+            {
+                return client;
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"the sink did not catch up: {freshness}");
+            await Task.Delay(100);
+        }
+    }
+
+    private static string Rows(JsonElement array, params string[] fields) =>
+        string.Join(" | ", array.EnumerateArray().Select(row => string.Join(" ", fields.Select(f => row.GetProperty(f).ToString()))));
+
+    [Fact]
+    public async Task Sales_per_day_and_per_hour_count_confirmed_orders_units_and_revenue()
+    {
+        using var client = await CaughtUpAsync();
+        var days = await client.GetFromJsonAsync<JsonElement>($"/v1/analytics/sales?from={Iso(silo.Day)}&to={Iso(silo.Day.AddDays(4))}&interval=day");
+        var hours = await client.GetFromJsonAsync<JsonElement>($"/v1/analytics/sales?from={Iso(silo.Day.AddHours(9))}&to={Iso(silo.Day.AddHours(11))}&interval=hour");
+
+        Assert.Equal("2 4 35.00 | 0 0 0 | 0 0 0 | 1 4 10.00", Rows(days, "orders", "units", "revenue"));
+        Assert.Equal(Iso(silo.Day), days[0].GetProperty("bucket").GetDateTimeOffset().UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+        Assert.Equal("1 3 25.00 | 1 1 10.00", Rows(hours, "orders", "units", "revenue"));
+    }
+
+    [Fact]
+    public async Task The_closed_hours_come_from_the_roll_up()
+    {
+        using var client = await CaughtUpAsync();
+        using var clickHouse = new HttpClient { BaseAddress = new Uri("http://127.0.0.1:18123/") };
+
+        var rolled = await clickHouse.PostAsync("", new StringContent(
+            $"SELECT hour, orders, units, revenue FROM {silo.ClickHouseDatabase}.fv_sales_hourly FINAL ORDER BY hour FORMAT TabSeparated"));
+
+        var hour9 = silo.Day.AddHours(9).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+        var hour10 = silo.Day.AddHours(10).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+        Assert.StartsWith($"{hour9}\t1\t3\t25.00\n{hour10}\t1\t1\t10.00\n", await rolled.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Top_products_rank_by_revenue_among_confirmed_orders()
+    {
+        using var client = await CaughtUpAsync();
+
+        var top = await client.GetFromJsonAsync<JsonElement>($"/v1/analytics/top-products?from={Iso(silo.Day)}&to={Iso(silo.Day.AddDays(4))}&limit=2");
+
+        Assert.Equal("X 3 30.00 | Z 4 10.00", Rows(top, "sku", "units", "revenue"));
+    }
+
+    [Fact]
+    public async Task The_funnel_counts_carts_checkouts_and_how_orders_ended()
+    {
+        using var client = await CaughtUpAsync();
+
+        var funnel = await client.GetFromJsonAsync<JsonElement>($"/v1/analytics/funnel?from={Iso(silo.Day)}&to={Iso(silo.Day.AddDays(4))}");
+        var firstDay = await client.GetFromJsonAsync<JsonElement>($"/v1/analytics/funnel?from={Iso(silo.Day)}&to={Iso(silo.Day.AddDays(1))}");
+
+        Assert.Equal("3 5 3 1 1", string.Join(" ", new[] { "cartsCreated", "checkoutsStarted", "ordersConfirmed", "ordersCancelled", "ordersFailed" }.Select(f => funnel.GetProperty(f).GetInt64())));
+        Assert.Equal("2 2 2 0 0", string.Join(" ", new[] { "cartsCreated", "checkoutsStarted", "ordersConfirmed", "ordersCancelled", "ordersFailed" }.Select(f => firstDay.GetProperty(f).GetInt64())));
+    }
+
+    [Fact]
+    public async Task Freshness_reports_the_log_and_the_sink_positions()
+    {
+        using var client = await CaughtUpAsync();
+        await using var last = silo.Events.CreateCommand("SELECT max(position) FROM events");
+        var newest = (long)(await last.ExecuteScalarAsync())!;
+
+        var freshness = await client.GetFromJsonAsync<JsonElement>("/v1/analytics/freshness");
+
+        Assert.Equal(newest, freshness.GetProperty("lastEventPosition").GetInt64());
+        Assert.Equal(newest, freshness.GetProperty("lastSinkPosition").GetInt64());
+        Assert.Equal(0, freshness.GetProperty("lagEvents").GetInt64());
+        Assert.Equal(0, freshness.GetProperty("lagSeconds").GetDouble());
+    }
+
+    [Theory]
+    [InlineData("/v1/analytics/sales?interval=week", "interval")]
+    [InlineData("/v1/analytics/sales?from=2026-02-01&to=2026-01-01", "from")]
+    [InlineData("/v1/analytics/sales?from=yesterday", "from")]
+    [InlineData("/v1/analytics/sales?from=2020-01-01&to=2026-01-01&interval=hour", "interval")]
+    [InlineData("/v1/analytics/top-products?limit=0", "limit")]
+    [InlineData("/v1/analytics/funnel?to=not-a-date", "to")]
+    public async Task Bad_parameters_get_a_validation_problem(string path, string field)
+    {
+        using var client = await silo.AdminAsync();
+
+        var response = await client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty(field, out _));
+    }
+
+    [Fact]
+    public async Task Analytics_is_for_admins_only()
+    {
+        using var anonymous = new HttpClient { BaseAddress = silo.Gateway };
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/v1/analytics/freshness")).StatusCode);
+    }
+}
