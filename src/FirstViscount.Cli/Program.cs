@@ -6,6 +6,9 @@ const string usage = """
     commands:
       migrate [--connection <connection string>]...   apply pending PostgreSQL migrations (once per shard)
       seed [--products <count>] [--connection <cs>]     load a demo catalog with opening stock (idempotent)
+      archive-events --to <dir> [--older-than-days <n>] [--connection <cs>]
+                                                        move order and payment streams older than 7 years
+                                                        (or n days) to a gzip JSON-lines file in <dir>
     """;
 
 if (args is ["migrate", .. var rest])
@@ -26,6 +29,10 @@ if (args is ["migrate", .. var rest])
 if (args is ["seed", .. var options])
 {
     return await SeedCommand.RunAsync(options, Console.Out, Console.Error);
+}
+if (args is ["archive-events", .. var archiveOptions])
+{
+    return await ArchiveEventsCommand.RunAsync(archiveOptions, Console.Out, Console.Error);
 }
 Console.Error.WriteLine(args.Length == 0 ? usage : $"error: unknown command '{args[0]}'.\n{usage}");
 return ExitCodes.Usage;

@@ -1,39 +1,20 @@
-using Npgsql;
-
 namespace FirstViscount.Cli.Tests;
 
 [Trait("Category", "Ops")]
 public sealed class MigrateCommandTests
 {
-    private static readonly string Server = Environment.GetEnvironmentVariable("FV_POSTGRES") ?? MigrateCommand.DefaultConnection;
-
     [Fact]
     public async Task Migrate_applies_every_migration_to_a_new_database_and_is_idempotent()
     {
-        var database = $"fv_cli_{Guid.NewGuid():N}"[..24];
-        await using (var admin = NpgsqlDataSource.Create(Server))
-        await using (var create = admin.CreateCommand($"CREATE DATABASE \"{database}\""))
-        {
-            await create.ExecuteNonQueryAsync();
-        }
-        var connection = new NpgsqlConnectionStringBuilder(Server) { Database = database }.ConnectionString;
-        try
-        {
-            var first = new StringWriter();
-            Assert.Equal(0, await MigrateCommand.RunAsync([connection], first, TextWriter.Null));
-            Assert.Contains("applied 1", first.ToString());
+        await using var database = await ScratchDatabase.CreateAsync();
 
-            var second = new StringWriter();
-            Assert.Equal(0, await MigrateCommand.RunAsync([connection], second, TextWriter.Null));
-            Assert.Contains("up to date", second.ToString());
-        }
-        finally
-        {
-            NpgsqlConnection.ClearAllPools();
-            await using var admin = NpgsqlDataSource.Create(Server);
-            await using var drop = admin.CreateCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
-            await drop.ExecuteNonQueryAsync();
-        }
+        var first = new StringWriter();
+        Assert.Equal(0, await MigrateCommand.RunAsync([database.ConnectionString], first, TextWriter.Null));
+        Assert.Contains("applied 1", first.ToString());
+
+        var second = new StringWriter();
+        Assert.Equal(0, await MigrateCommand.RunAsync([database.ConnectionString], second, TextWriter.Null));
+        Assert.Contains("up to date", second.ToString());
     }
 
     [Fact]
