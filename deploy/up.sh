@@ -30,6 +30,8 @@ start_silo() {
     Transport__Port="$silo_port" \
     Redis__Configuration=127.0.0.1:16379 \
     Postgres__ConnectionString="$postgres" \
+    ClickHouse__Url=http://127.0.0.1:18123/ \
+    ClickHouse__Database=firstviscount \
     Payments__PayerKey="$(cat "$payer_key_file")" \
     Admin__Email="$admin_email" \
     Admin__Password="$(cat "$admin_password_file")" \
@@ -63,6 +65,7 @@ FirstViscount is up.
   Admin          $admin_email / $(cat "$admin_password_file")
   PostgreSQL     127.0.0.1:15432  user firstviscount / password firstviscount, database firstviscount
   Redis          127.0.0.1:16379
-  ClickHouse     http://127.0.0.1:18123
+  ClickHouse     http://127.0.0.1:18123    (database firstviscount; the silos stream the event log into it)
+  Analytics      http://127.0.0.1:5080/v1/analytics/sales?interval=day   (admin token; also top-products, funnel, freshness)
 Logs under $run. Stop everything with deploy/down.sh.
 TXT

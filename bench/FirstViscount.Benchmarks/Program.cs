@@ -10,6 +10,7 @@ var benchmarks = new Dictionary<string, Func<bool, Task<IReadOnlyList<BenchResul
     ["hot-sku"] = HotSkuBenchmark.RunAsync,
     ["checkout"] = CheckoutBenchmark.RunAsync,
     ["http-checkout"] = HttpCheckoutBenchmark.RunAsync,
+    ["sink"] = SinkBenchmark.RunAsync,
 };
 
 var name = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal));

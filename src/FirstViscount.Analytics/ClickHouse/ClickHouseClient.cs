@@ -34,24 +34,38 @@ public sealed partial class ClickHouseClient(HttpClient http, string database = 
     /// <summary>Inserts rows as one TabSeparated stream; returns how many were sent.</summary>
     public async Task<long> InsertAsync(string table, IReadOnlyList<string> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken = default)
     {
+        const int chunkBytes = 1 << 16;
         long count = 0;
         var content = new PushStreamContent(async stream =>
         {
-            // The request stream belongs to the HTTP client: flush into it, never close it.
-            await using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+            // Rows are formatted synchronously into a chunk, and each full chunk is written to the request stream
+            // (which belongs to the HTTP client: never close it): streamed, without an await per field.
+            var chunk = new MemoryStream(chunkBytes * 2);
+            await using var writer = new StreamWriter(chunk, new UTF8Encoding(false), chunkBytes, leaveOpen: true);
+            var scratch = new char[64];
             foreach (var row in rows)
             {
                 for (var i = 0; i < row.Length; i++)
                 {
                     if (i > 0)
                     {
-                        await writer.WriteAsync('\t');
+                        writer.Write('\t');
                     }
-                    await writer.WriteAsync(ClickHouseSql.TabField(row[i]));
+                    ClickHouseSql.WriteTabField(writer, row[i], scratch);
                 }
-                await writer.WriteAsync('\n');
-                count++;
+                writer.Write('\n');
+                if (++count % 256 == 0)
+                {
+                    writer.Flush();
+                    if (chunk.Length >= chunkBytes)
+                    {
+                        await stream.WriteAsync(chunk.GetBuffer().AsMemory(0, (int)chunk.Length), cancellationToken);
+                        chunk.SetLength(0);
+                    }
+                }
             }
+            writer.Flush();
+            await stream.WriteAsync(chunk.GetBuffer().AsMemory(0, (int)chunk.Length), cancellationToken);
         });
         var query = $"INSERT INTO {Identifier(table)} ({string.Join(", ", columns.Select(Identifier))}) FORMAT TabSeparated";
         using var response = await SendAsync(query, content, cancellationToken);

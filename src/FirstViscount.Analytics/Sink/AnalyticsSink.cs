@@ -25,6 +25,7 @@ public sealed class AnalyticsSink
     private readonly ClickHouseClient clickHouse;
     private readonly NpgsqlDataSource postgres;
     private readonly int batchSize;
+    private (GlobalCheckpoint After, Task<Batch> Batch)? prefetched;
 
     public AnalyticsSink(string name, IEventStore events, ClickHouseClient clickHouse, NpgsqlDataSource postgres, int batchSize = 10_000, TimeProvider? clock = null)
     {
@@ -49,24 +50,62 @@ public sealed class AnalyticsSink
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)
     {
         var checkpoint = await LoadCheckpointAsync(cancellationToken);
-        var page = await events.ReadAllAsync(checkpoint, batchSize, cancellationToken);
+        var (page, rows) = await ReadAsync(checkpoint, cancellationToken);
         if (page.Events.Count > 0)
         {
-            var rows = new FactRows();
-            foreach (var recorded in page.Events)
+            if (page.Events.Count == batchSize)
             {
-                rows.Add(recorded);
+                // Probably behind: read and transform the next batch while this one is inserted.
+                var next = page.Next;
+                prefetched = (next, Task.Run(() => ReadBatchAsync(next, CancellationToken.None)));
             }
-            await InsertAsync("fv_orders", FactRows.OrderColumns, rows.Orders, cancellationToken);
-            await InsertAsync("fv_order_lines", FactRows.LineColumns, rows.Lines, cancellationToken);
-            await InsertAsync("fv_inventory_movements", FactRows.MovementColumns, rows.Movements, cancellationToken);
-            await InsertAsync("fv_payments", FactRows.PaymentColumns, rows.Payments, cancellationToken);
-            await InsertAsync("fv_cart_activity", FactRows.CartColumns, rows.CartActivity, cancellationToken);
+            await Task.WhenAll(
+                InsertAsync("fv_orders", FactRows.OrderColumns, rows.Orders, cancellationToken),
+                InsertAsync("fv_order_lines", FactRows.LineColumns, rows.Lines, cancellationToken),
+                InsertAsync("fv_inventory_movements", FactRows.MovementColumns, rows.Movements, cancellationToken),
+                InsertAsync("fv_payments", FactRows.PaymentColumns, rows.Payments, cancellationToken),
+                InsertAsync("fv_cart_activity", FactRows.CartColumns, rows.CartActivity, cancellationToken));
             await CommitAsync(page.Next, rows.SalesHours, cancellationToken);
             RecordDelivery(page.Events);
         }
         await Rollup.RecomputeSettledAsync(cancellationToken);
         return page.Events.Count;
+    }
+
+    private sealed record Batch(GlobalPage Page, FactRows Rows);
+
+    private async Task<Batch> ReadBatchAsync(GlobalCheckpoint after, CancellationToken cancellationToken)
+    {
+        var page = await events.ReadAllAsync(after, batchSize, cancellationToken);
+        var rows = new FactRows();
+        foreach (var recorded in page.Events)
+        {
+            rows.Add(recorded);
+        }
+        return new Batch(page, rows);
+    }
+
+    /// <summary>The batch after <paramref name="checkpoint"/>: the prefetched one if it was read from there, else a fresh read.</summary>
+    private async Task<Batch> ReadAsync(GlobalCheckpoint checkpoint, CancellationToken cancellationToken)
+    {
+        var ahead = prefetched;
+        prefetched = null;
+        if (ahead is { } read && read.After == checkpoint)
+        {
+            try
+            {
+                return await read.Batch.WaitAsync(cancellationToken);
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                // A failed read ahead is simply read again.
+            }
+        }
+        else if (ahead is { } stale)
+        {
+            _ = stale.Batch.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted); // observed, not needed
+        }
+        return await ReadBatchAsync(checkpoint, cancellationToken);
     }
 
     /// <summary>Where the sink is; the start of the log if it never ran.</summary>

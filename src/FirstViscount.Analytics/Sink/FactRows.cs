@@ -23,48 +23,126 @@ internal sealed class FactRows
 
     public void Add(RecordedEvent recorded)
     {
-        using var document = JsonDocument.Parse(recorded.Payload);
-        var e = document.RootElement;
+        var type = recorded.Type;
+        var dot = type.IndexOf('.', StringComparison.Ordinal);
+        var family = dot < 0 ? "" : type[..dot];
+        if (family is not ("order" or "inventory" or "payment" or "cart"))
+        {
+            return; // not an analytics fact (accounts, sagas, ...)
+        }
+        var e = Payload.Parse(recorded.Payload);
         var at = recorded.RecordedAt;
-        var kind = recorded.Type[(recorded.Type.IndexOf('.') + 1)..];
-        switch (recorded.Type.Split('.')[0])
+        var kind = type[(dot + 1)..];
+        switch (family)
         {
             case "order":
-                var lines = e.TryGetProperty("lines", out var array) && array.ValueKind == JsonValueKind.Array ? array.EnumerateArray().ToList() : [];
-                var units = lines.Sum(line => line.GetProperty("quantity").GetInt32());
-                Orders.Add([recorded.EventId, recorded.Position, Text(e, "orderId"), Text(e, "customerId"), recorded.Type, units, Money(e, "total"), Text(e, "currency"), at]);
-                if (recorded.Type == "order.confirmed")
+                var units = 0;
+                foreach (var line in e.Lines)
+                {
+                    units += line.Quantity;
+                }
+                Orders.Add([recorded.EventId, recorded.Position, e.OrderId, e.CustomerId, type, units, e.Total, e.Currency, at]);
+                if (kind == "confirmed")
                 {
                     SalesHours.Add(SalesRollup.HourOf(at));
-                    for (var number = 0; number < lines.Count; number++)
+                    for (var number = 0; number < e.Lines.Count; number++)
                     {
-                        var line = lines[number];
-                        var quantity = line.GetProperty("quantity").GetInt32();
-                        var price = line.GetProperty("unitPrice").GetDecimal();
-                        Lines.Add([recorded.EventId, (ushort)number, Text(e, "orderId"), Text(line, "sku"), quantity, price, quantity * price, at]);
+                        var line = e.Lines[number];
+                        Lines.Add([recorded.EventId, (ushort)number, e.OrderId, line.Sku, line.Quantity, line.UnitPrice, line.Quantity * line.UnitPrice, at]);
                     }
                 }
                 break;
             case "inventory":
-                Movements.Add([recorded.EventId, Text(e, "sku"), kind, Quantity(e), Text(e, "orderId"), at]);
+                Movements.Add([recorded.EventId, e.Sku, kind, e.Quantity, e.OrderId, at]);
                 break;
             case "payment":
-                Payments.Add([recorded.EventId, Text(e, "paymentId"), Text(e, "orderId"), kind, Money(e, "amount"), Text(e, "currency"), at]);
+                Payments.Add([recorded.EventId, e.PaymentId, e.OrderId, kind, e.Amount, e.Currency, at]);
                 break;
-            case "cart":
-                CartActivity.Add([recorded.EventId, Text(e, "cartId"), kind, Text(e, "sku"), Quantity(e), at]);
+            default:
+                CartActivity.Add([recorded.EventId, e.CartId, kind, e.Sku, e.Quantity, at]);
                 break;
         }
     }
 
-    private static string Text(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
+    private sealed record Line(string Sku, int Quantity, decimal UnitPrice);
 
-    private static decimal Money(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDecimal() : 0m;
+    /// <summary>The payload fields facts use, read in one pass (absent ones are empty or zero; "delta" counts as a quantity).</summary>
+    private sealed class Payload
+    {
+        public string OrderId { get; private set; } = "";
+        public string CustomerId { get; private set; } = "";
+        public string Currency { get; private set; } = "";
+        public string Sku { get; private set; } = "";
+        public string PaymentId { get; private set; } = "";
+        public string CartId { get; private set; } = "";
+        public decimal Total { get; private set; }
+        public decimal Amount { get; private set; }
+        public int Quantity { get; private set; }
+        public List<Line> Lines { get; } = [];
 
-    private static int Quantity(JsonElement element) =>
-        element.TryGetProperty("quantity", out var quantity) && quantity.ValueKind == JsonValueKind.Number ? quantity.GetInt32()
-        : element.TryGetProperty("delta", out var delta) && delta.ValueKind == JsonValueKind.Number ? delta.GetInt32()
-        : 0;
+        public static Payload Parse(byte[] json)
+        {
+            var payload = new Payload();
+            var reader = new Utf8JsonReader(json);
+            reader.Read(); // the object
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.ValueSpan;
+                reader.Read();
+                if (name.SequenceEqual("lines"u8) && reader.TokenType == JsonTokenType.StartArray)
+                {
+                    payload.ReadLines(ref reader);
+                    continue;
+                }
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.String:
+                        payload.SetText(name, ref reader);
+                        break;
+                    case JsonTokenType.Number:
+                        payload.SetNumber(name, ref reader);
+                        break;
+                    default:
+                        reader.Skip();
+                        break;
+                }
+            }
+            return payload;
+        }
+
+        private void SetText(ReadOnlySpan<byte> name, ref Utf8JsonReader reader)
+        {
+            if (name.SequenceEqual("orderId"u8)) OrderId = reader.GetString()!;
+            else if (name.SequenceEqual("customerId"u8)) CustomerId = reader.GetString()!;
+            else if (name.SequenceEqual("currency"u8)) Currency = reader.GetString()!;
+            else if (name.SequenceEqual("sku"u8)) Sku = reader.GetString()!;
+            else if (name.SequenceEqual("paymentId"u8)) PaymentId = reader.GetString()!;
+            else if (name.SequenceEqual("cartId"u8)) CartId = reader.GetString()!;
+        }
+
+        private void SetNumber(ReadOnlySpan<byte> name, ref Utf8JsonReader reader)
+        {
+            if (name.SequenceEqual("total"u8)) Total = reader.GetDecimal();
+            else if (name.SequenceEqual("amount"u8)) Amount = reader.GetDecimal();
+            else if (name.SequenceEqual("quantity"u8) || (name.SequenceEqual("delta"u8) && Quantity == 0)) Quantity = reader.GetInt32();
+        }
+
+        private void ReadLines(ref Utf8JsonReader reader)
+        {
+            while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+            {
+                var (sku, quantity, price) = ("", 0, 0m);
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    var name = reader.ValueSpan;
+                    reader.Read();
+                    if (name.SequenceEqual("sku"u8) && reader.TokenType == JsonTokenType.String) sku = reader.GetString()!;
+                    else if (name.SequenceEqual("quantity"u8) && reader.TokenType == JsonTokenType.Number) quantity = reader.GetInt32();
+                    else if (name.SequenceEqual("unitPrice"u8) && reader.TokenType == JsonTokenType.Number) price = reader.GetDecimal();
+                    else reader.Skip();
+                }
+                Lines.Add(new Line(sku, quantity, price));
+            }
+        }
+    }
 }

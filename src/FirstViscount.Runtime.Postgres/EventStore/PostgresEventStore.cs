@@ -106,12 +106,14 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
 
     public async Task<GlobalPage> ReadAllAsync(GlobalCheckpoint after, int maxCount, CancellationToken cancellationToken)
     {
+        // The horizon filter is applied after the LIMIT: rows at or above it sort after every row below it, so the
+        // result is still a prefix of the log; inside, the filter would make the planner sort the whole remainder.
         await using var command = DataSource.CreateCommand($"""
-            SELECT {Columns} FROM events
-            WHERE (transaction_id, position) > ($1::xid8, $2)
-              AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+            SELECT {Columns} FROM (
+                SELECT * FROM events WHERE (transaction_id, position) > ($1::xid8, $2) ORDER BY transaction_id, position LIMIT $3
+            ) AS page
+            WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
             ORDER BY transaction_id, position
-            LIMIT $3
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = after.TransactionId, NpgsqlDbType = NpgsqlDbType.Xid8 });
         command.Parameters.Add(new NpgsqlParameter { Value = after.Position });
@@ -152,13 +154,18 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
         {
             events.Add(new RecordedEvent(
                 reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetGuid(3), reader.GetString(4), reader.GetInt32(5),
-                Encoding.UTF8.GetBytes(reader.GetString(6)),
-                JsonSerializer.Deserialize<EventMetadata>(reader.GetString(7), MetadataJson.Options) ?? new EventMetadata(),
+                reader.GetFieldValue<byte[]>(6), // the text's UTF-8 bytes, as they arrived
+                Metadata(reader.GetString(7)),
                 reader.GetFieldValue<DateTimeOffset>(8)));
             last = new GlobalCheckpoint(reader.GetFieldValue<ulong>(9), reader.GetInt64(2));
         }
         return (events, last);
     }
+
+    private static readonly EventMetadata NoMetadata = new();
+
+    private static EventMetadata Metadata(string json) =>
+        json == "{}" ? NoMetadata : JsonSerializer.Deserialize<EventMetadata>(json, MetadataJson.Options) ?? NoMetadata;
 }
 
 /// <summary>Metadata is stored camelCase, the way the API shows it.</summary>
