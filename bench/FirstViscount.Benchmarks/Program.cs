@@ -11,6 +11,7 @@ var benchmarks = new Dictionary<string, Func<bool, Task<IReadOnlyList<BenchResul
     ["checkout"] = CheckoutBenchmark.RunAsync,
     ["http-checkout"] = HttpCheckoutBenchmark.RunAsync,
     ["sink"] = SinkBenchmark.RunAsync,
+    ["analytics-query"] = AnalyticsQueryBenchmark.RunAsync,
 };
 
 var name = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal));

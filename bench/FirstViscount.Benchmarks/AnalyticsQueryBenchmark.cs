@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using FirstViscount.Analytics.ClickHouse;
+using FirstViscount.Analytics.Queries;
+using FirstViscount.Analytics.Sink;
+using FirstViscount.Postgres;
+using FirstViscount.Postgres.EventStore;
+using Npgsql;
+
+namespace FirstViscount.Benchmarks;
+
+/// <summary>
+/// analytics-query: revenue per day over two years of 10 million events (5 M order, 3 M inventory, 2 M payment
+/// facts) through the sales query the API uses (hourly roll-up + facts for the open hours), against the same
+/// answer computed straight from the order facts with FINAL. Checks that both give the same revenue.
+/// </summary>
+internal static class AnalyticsQueryBenchmark
+{
+    private const int Runs = 5;
+
+    public static async Task<IReadOnlyList<BenchResult>> RunAsync(bool quick)
+    {
+        var clickHouse = await BenchClickHouse.FreshDatabaseAsync("fv_bench_query");
+        var to = DateTimeOffset.UtcNow;
+        var from = to.AddDays(-730);
+        await GenerateAsync(clickHouse, from, 10_000_000);
+
+        await using var dataSource = NpgsqlDataSource.Create(BenchDatabase.ConnectionString);
+        await PostgresMigrator.MigrateAsync(dataSource);
+        var sink = new AnalyticsSink($"bench-query-{Guid.NewGuid():N}", new PostgresEventStore(dataSource), clickHouse, dataSource);
+        var rollupSeconds = await BuildRollupAsync(dataSource, sink, from, to);
+        var queries = new AnalyticsQueries(sink, clickHouse, dataSource);
+
+        var rawSql = ClickHouseSql.Format("""
+            SELECT toStartOfDay(occurred_at) AS d, count(), sum(units), sum(total) FROM fv_orders FINAL
+            WHERE event_type = 'order.confirmed' AND occurred_at >= {0} AND occurred_at < {1} GROUP BY d ORDER BY d
+            """, from, to);
+        IReadOnlyList<string?[]> raw = [];
+        var rawMs = await MedianMillisecondsAsync(async () => raw = await clickHouse.QueryAsync(rawSql));
+        IReadOnlyList<SalesBucket> served = [];
+        var servedMs = await MedianMillisecondsAsync(async () => served = await queries.SalesAsync(from, to, SalesInterval.Day));
+
+        var rawRevenue = raw.Sum(row => decimal.Parse(row[3]!, System.Globalization.CultureInfo.InvariantCulture));
+        var servedRevenue = served.Sum(bucket => bucket.Revenue);
+        if (rawRevenue != servedRevenue)
+        {
+            throw new InvalidOperationException($"The roll-up says {servedRevenue} and the facts {rawRevenue}.");
+        }
+        await using (var forget = dataSource.CreateCommand("DELETE FROM analytics_dirty_hours WHERE sink = $1"))
+        {
+            forget.Parameters.Add(new NpgsqlParameter { Value = sink.Name });
+            await forget.ExecuteNonQueryAsync();
+        }
+        Console.Error.WriteLine($"analytics-query: {served.Count} days, revenue {servedRevenue:N2} either way; roll-up of 17,520 hours built in {rollupSeconds:0.0} s");
+        return
+        [
+            new BenchResult("analytics-query/revenue-per-day-10M-events", servedMs, "ms", "the same from fv_orders FINAL", rawMs),
+        ];
+    }
+
+    private static async Task GenerateAsync(ClickHouseClient clickHouse, DateTimeOffset from, long events)
+    {
+        var clock = Stopwatch.StartNew();
+        var (orders, movements, payments) = (events / 2, events * 3 / 10, events / 5);
+        var span = (long)TimeSpan.FromDays(730).TotalSeconds;
+        string At(long count) => ClickHouseSql.Format("{0} + intDiv(number * {1}, {2})", from, span, count);
+        await clickHouse.ExecuteAsync($"""
+            INSERT INTO fv_orders SELECT generateUUIDv4(), number, toString(intDiv(number, 2)), concat('c', toString(number % 1000)),
+                if(number % 2 = 0, 'order.placed', 'order.confirmed'), 3, toDecimal64(number % 1000, 2) / 10, 'EUR', {At(orders)}
+            FROM numbers({orders})
+            """);
+        await clickHouse.ExecuteAsync($"""
+            INSERT INTO fv_inventory_movements SELECT generateUUIDv4(), concat('SKU-', toString(number % 5000)), 'stock-reserved', 2, toString(number), {At(movements)}
+            FROM numbers({movements})
+            """);
+        await clickHouse.ExecuteAsync($"""
+            INSERT INTO fv_payments SELECT generateUUIDv4(), toString(number), toString(number), 'captured', toDecimal64(number % 1000, 2) / 10, 'EUR', {At(payments)}
+            FROM numbers({payments})
+            """);
+        Console.Error.WriteLine($"analytics-query: generated {events:N0} events in ClickHouse in {clock.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    /// <summary>What the sink does as it delivers: every hour with confirmed orders is marked, then recomputed.</summary>
+    private static async Task<double> BuildRollupAsync(NpgsqlDataSource dataSource, AnalyticsSink sink, DateTimeOffset from, DateTimeOffset to)
+    {
+        var hours = new List<DateTime>();
+        for (var hour = SalesRollup.HourOf(from); hour < to; hour = hour.AddHours(1))
+        {
+            hours.Add(hour);
+        }
+        await using (var connection = await dataSource.OpenConnectionAsync())
+        {
+            await sink.Rollup.MarkDirtyAsync(connection, hours, CancellationToken.None);
+        }
+        var clock = Stopwatch.StartNew();
+        while (await sink.Rollup.RecomputeSettledAsync() > 0)
+        {
+        }
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    private static async Task<double> MedianMillisecondsAsync(Func<Task> query)
+    {
+        await query(); // warm
+        var times = new List<double>();
+        for (var run = 0; run < Runs; run++)
+        {
+            var clock = Stopwatch.StartNew();
+            await query();
+            times.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        times.Sort();
+        return times[Runs / 2];
+    }
+}
