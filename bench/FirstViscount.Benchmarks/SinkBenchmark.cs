@@ -111,7 +111,7 @@ internal static class SinkBenchmark
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == "FirstViscount.Analytics" && instrument.Name == "fv.analytics.freshness")
+            if (instrument.Meter.Name == AnalyticsSink.MeterName && instrument.Name == "fv.analytics.freshness")
             {
                 l.EnableMeasurementEvents(instrument);
             }

@@ -28,7 +28,7 @@ internal static class Observability
             .Build();
         var metrics = Sdk.CreateMeterProviderBuilder()
             .SetResourceBuilder(resource)
-            .AddMeter(RuntimeTelemetry.Name, CommerceTelemetry.Name, "Microsoft.AspNetCore.Hosting", "Npgsql")
+            .AddMeter(RuntimeTelemetry.Name, CommerceTelemetry.Name, FirstViscount.Analytics.Sink.AnalyticsSink.MeterName, "Microsoft.AspNetCore.Hosting", "Npgsql")
             .AddOtlpExporter(options => Use(options, endpoint, "metrics"))
             .Build();
         builder.Services.AddHostedService(_ => new TelemetryFlush(tracing, metrics));

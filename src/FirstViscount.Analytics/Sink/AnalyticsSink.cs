@@ -16,7 +16,10 @@ public sealed class AnalyticsSink
     /// <summary>The sink the silo runs, unless configured otherwise.</summary>
     public const string DefaultName = "clickhouse";
 
-    private static readonly Meter Meter = new("FirstViscount.Analytics");
+    /// <summary>The meter of the sink's metrics: fv.analytics.freshness (commit to queryable, s) and fv.analytics.events.</summary>
+    public const string MeterName = "FirstViscount.Analytics";
+
+    private static readonly Meter Meter = new(MeterName);
     private static readonly Histogram<double> Freshness = Meter.CreateHistogram<double>("fv.analytics.freshness", "s",
         "From an event's commit to its row being queryable in ClickHouse.");
     private static readonly Counter<long> Delivered = Meter.CreateCounter<long>("fv.analytics.events", "{event}", "Events delivered to ClickHouse.");
