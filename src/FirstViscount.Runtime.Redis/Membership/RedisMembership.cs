@@ -169,13 +169,18 @@ public sealed partial class RedisMembership : IClusterMembership, IAsyncDisposab
         ClusterView next;
         lock (viewGate)
         {
-            if (reply.Version <= view.Version && view.Version != 0)
+            if (reply.Version < view.Version && view.Version != 0)
             {
                 return;
             }
             var active = reply.Active.Select(entry => (Silo: SiloAddress.Parse(entry.Silo), entry.ExpiresAtMs)).ToList();
-            next = new ClusterView(reply.Version, [.. active.Select(a => a.Silo).OrderBy(s => s.ToString(), StringComparer.Ordinal)]);
+            // Renewals move lease expiries without changing the view's version: the leases follow every reply.
             Volatile.Write(ref leases, active.ToDictionary(a => a.Silo, a => DateTimeOffset.FromUnixTimeMilliseconds(a.ExpiresAtMs)));
+            if (reply.Version == view.Version && view.Version != 0)
+            {
+                return;
+            }
+            next = new ClusterView(reply.Version, [.. active.Select(a => a.Silo).OrderBy(s => s.ToString(), StringComparer.Ordinal)]);
             Volatile.Write(ref view, next);
         }
         LogView(logger, next);

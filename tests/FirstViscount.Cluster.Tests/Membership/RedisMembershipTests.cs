@@ -1,7 +1,10 @@
 using FirstViscount.Cluster.Tests.Grains;
 using FirstViscount.Cluster.Tests.Redis;
 using FirstViscount.Hosting;
+using FirstViscount.Membership;
 using FirstViscount.Redis;
+using FirstViscount.Redis.Membership;
+using Microsoft.Extensions.DependencyInjection;
 using FirstViscount.Testing;
 
 namespace FirstViscount.Cluster.Tests.Membership;
@@ -48,6 +51,21 @@ public sealed class RedisMembershipTests
         var accounts = Enumerable.Range(0, 30).Select(i => cluster.GrainFactory.GetGrain<IAccountGrain>($"join-{Guid.NewGuid():N}")).ToList();
         Assert.All(await Task.WhenAll(accounts.Select(a => a.Deposit(3))), b => Assert.Equal(3, b));
         Assert.All(cluster.Silos, s => Assert.True(s.ActivationCount > 0, "every silo hosts some grains"));
+    }
+
+    [Fact]
+    public async Task Lease_expiries_follow_the_renewals_while_the_view_stays_the_same()
+    {
+        await using var cluster = await DeployAsync(2, TestServers.Redis);
+        var membership = (RedisMembership)cluster.Silos[0].Services.GetRequiredService<IClusterMembership>();
+        await TimeUntilAsync(() => membership.Leases.Count == 2, TimeSpan.FromSeconds(5));
+        var (version, before) = (membership.CurrentView.Version, membership.Leases.Values.Min());
+
+        await Task.Delay(Lease); // several renewals, and longer than a lease lasts
+
+        Assert.Equal(version, membership.CurrentView.Version);
+        Assert.True(membership.Leases.Values.Min() > before, "the leases were not extended");
+        Assert.All(membership.Leases.Values, expires => Assert.True(expires > DateTimeOffset.UtcNow, $"a lease shows as expired at {expires:O}"));
     }
 
     [Fact]
