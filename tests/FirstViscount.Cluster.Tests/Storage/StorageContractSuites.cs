@@ -89,17 +89,23 @@ public sealed class RedisGrainStorageContract : GrainStorageContract
     public async Task A_state_expires_after_its_time_to_live_without_change_and_each_write_renews_it()
     {
         await using var redis = new RedisClient(RedisConnectionOptions.Parse(TestServers.Redis));
-        var storage = new RedisGrainStorage("ttl", redis, TimeSpan.FromMilliseconds(600));
+        var renewing = new RedisGrainStorage("ttl", redis, TimeSpan.FromSeconds(30));
+        var expiring = new RedisGrainStorage("ttl", redis, TimeSpan.FromMilliseconds(300));
         var key = new GrainStateKey("contract", "cart", $"ttl-{Guid.NewGuid():N}", "cart");
-        var etag = await storage.WriteAsync(key, "{}"u8.ToArray(), null, CancellationToken.None);
+        async Task<long> MillisecondsLeftAsync() =>
+            (await redis.ExecuteAsync("PTTL", $"fv:{key.ServiceId}:state:{key.GrainType}:{key.GrainKey}:{key.StateName}")).AsInteger();
 
-        await Task.Delay(400);
-        await storage.WriteAsync(key, "{}"u8.ToArray(), etag, CancellationToken.None);
-        await Task.Delay(400);
-        Assert.NotNull(await storage.ReadAsync(key, CancellationToken.None)); // renewed by the second write
+        var etag = await renewing.WriteAsync(key, "{}"u8.ToArray(), null, CancellationToken.None);
+        await Task.Delay(300);
+        var beforeRenewal = await MillisecondsLeftAsync();
+        etag = await renewing.WriteAsync(key, "{}"u8.ToArray(), etag, CancellationToken.None);
+        var afterRenewal = await MillisecondsLeftAsync();
+        await expiring.WriteAsync(key, "{}"u8.ToArray(), etag, CancellationToken.None);
+        await Task.Delay(1_000);
 
-        await Task.Delay(500);
-        Assert.Null(await storage.ReadAsync(key, CancellationToken.None));
+        Assert.InRange(beforeRenewal, 1, 29_700);
+        Assert.True(afterRenewal > beforeRenewal, $"the write did not renew the time to live ({beforeRenewal} ms, then {afterRenewal} ms)");
+        Assert.Null(await renewing.ReadAsync(key, CancellationToken.None)); // unchanged for longer than its time to live
     }
 }
 
