@@ -137,4 +137,39 @@ public sealed class AnalyticsSinkTests
         await DrainUntilDeliveredAsync(recovered, orderId, sku);
         Assert.Equal(Expected, await CountsAsync(orderId, sku));
     }
+
+    [Fact]
+    public async Task Malformed_payloads_become_empty_fields_and_zeros_and_never_stop_the_sink()
+    {
+        var clickHouse = await Backends.NewClickHouseDatabaseAsync();
+        try
+        {
+            await using var dataSource = NpgsqlDataSource.Create(Postgres);
+            var store = new PostgresEventStore(dataSource);
+            var sink = new AnalyticsSink($"malformed-{Guid.NewGuid():N}", store, clickHouse, dataSource);
+            await Backends.StartAtHorizonAsync(sink, dataSource);
+            var customer = $"odd-{Guid.NewGuid():N}";
+            await store.AppendAsync($"order-{customer}", ExpectedVersion.NoStream,
+            [
+                Event("order.confirmed", $$"""{"orderId":5,"customerId":"{{customer}}","total":"a lot","lines":[{"sku":"X","quantity":2.5,"unitPrice":1e30},{"sku":7}]}"""),
+                Event("order.placed", "\"just a string\""),
+                Event("order.placed", "[1, 2, 3]"),
+            ], CancellationToken.None);
+
+            await Backends.EventuallyAsync(async () =>
+            {
+                await sink.RunOnceAsync();
+                return await Backends.ScalarAsync(clickHouse, "SELECT count() FROM fv_orders") == "3";
+            }, "the odd events were delivered");
+
+            Assert.Equal("\t0\t0.00", string.Join('\t', (await clickHouse.QueryAsync(
+                ClickHouseSql.Format("SELECT order_id, units, total FROM fv_orders WHERE customer_id = {0}", customer)))[0]));
+            Assert.Equal("X 0 0.00| 0 0.00", string.Join('|', (await clickHouse.QueryAsync("SELECT sku, quantity, unit_price FROM fv_order_lines ORDER BY line_no"))
+                .Select(row => string.Join(' ', row))));
+        }
+        finally
+        {
+            await Backends.DropAsync(clickHouse);
+        }
+    }
 }

@@ -46,6 +46,11 @@ public sealed class AnalyticsSinkWorker(AnalyticsSink sink, string postgresConne
                 // The lock's connection broke: another worker may hold the lock now. Start over.
                 log.LogWarning(error, "Analytics sink {Sink} lost PostgreSQL; it will try to take the lock again", sink.Name);
             }
+            catch (Exception error) when (error is not OperationCanceledException)
+            {
+                // A bug or a poisoned batch must not take the silo down: say so loudly, let go of the lock, retry.
+                log.LogError(error, "Analytics sink {Sink} failed; it will start over from its checkpoint", sink.Name);
+            }
             finally
             {
                 active = false;

@@ -122,10 +122,15 @@ internal sealed class FactRows
 
         private void SetNumber(ReadOnlySpan<byte> name, ref Utf8JsonReader reader)
         {
-            if (name.SequenceEqual("total"u8)) Total = reader.GetDecimal();
-            else if (name.SequenceEqual("amount"u8)) Amount = reader.GetDecimal();
-            else if (name.SequenceEqual("quantity"u8) || (name.SequenceEqual("delta"u8) && Quantity == 0)) Quantity = reader.GetInt32();
+            if (name.SequenceEqual("total"u8)) Total = Money(ref reader);
+            else if (name.SequenceEqual("amount"u8)) Amount = Money(ref reader);
+            else if (name.SequenceEqual("quantity"u8) || (name.SequenceEqual("delta"u8) && Quantity == 0)) Quantity = Count(ref reader);
         }
+
+        // A number that does not fit (a fractional quantity, an absurd amount) counts as 0 rather than stopping the sink.
+        private static int Count(ref Utf8JsonReader reader) => reader.TryGetInt32(out var value) ? value : 0;
+
+        private static decimal Money(ref Utf8JsonReader reader) => reader.TryGetDecimal(out var value) && Math.Abs(value) < 1e15m ? value : 0m;
 
         private void ReadLines(ref Utf8JsonReader reader)
         {
@@ -137,8 +142,8 @@ internal sealed class FactRows
                     var name = reader.ValueSpan;
                     reader.Read();
                     if (name.SequenceEqual("sku"u8) && reader.TokenType == JsonTokenType.String) sku = reader.GetString()!;
-                    else if (name.SequenceEqual("quantity"u8) && reader.TokenType == JsonTokenType.Number) quantity = reader.GetInt32();
-                    else if (name.SequenceEqual("unitPrice"u8) && reader.TokenType == JsonTokenType.Number) price = reader.GetDecimal();
+                    else if (name.SequenceEqual("quantity"u8) && reader.TokenType == JsonTokenType.Number) quantity = Count(ref reader);
+                    else if (name.SequenceEqual("unitPrice"u8) && reader.TokenType == JsonTokenType.Number) price = Money(ref reader);
                     else reader.Skip();
                 }
                 Lines.Add(new Line(sku, quantity, price));
