@@ -45,7 +45,7 @@ public sealed class AnalyticsSilo : IAsyncLifetime
             $"--Payments:PayerKey={Convert.ToBase64String(new byte[32])}",
             $"--Admin:Email={AdminEmail}",
             $"--Admin:Password={AdminPassword}",
-            "--ClickHouse:Url=http://127.0.0.1:18123/",
+            $"--ClickHouse:Url={TestServers.ClickHouse}",
             $"--ClickHouse:Database={ClickHouseDatabase}",
             "--Analytics:IdleDelay=00:00:00.050",
             "--Logging:LogLevel:Default=Warning",
@@ -117,7 +117,7 @@ public sealed class AnalyticsSilo : IAsyncLifetime
             await app.DisposeAsync();
         }
         await Events.DisposeAsync();
-        using var http = new HttpClient { BaseAddress = new Uri("http://127.0.0.1:18123/") };
+        using var http = new HttpClient { BaseAddress = new Uri(TestServers.ClickHouse) };
         await http.PostAsync("", new StringContent($"DROP DATABASE IF EXISTS {ClickHouseDatabase}"));
         await TestServers.DropDatabaseAsync(database);
     }
@@ -165,7 +165,7 @@ public sealed class AnalyticsApiTests(AnalyticsSilo silo) : IClassFixture<Analyt
     public async Task The_closed_hours_come_from_the_roll_up()
     {
         using var client = await CaughtUpAsync();
-        using var clickHouse = new HttpClient { BaseAddress = new Uri("http://127.0.0.1:18123/") };
+        using var clickHouse = new HttpClient { BaseAddress = new Uri(TestServers.ClickHouse) };
 
         var rolled = await clickHouse.PostAsync("", new StringContent(
             $"SELECT hour, orders, units, revenue FROM {silo.ClickHouseDatabase}.fv_sales_hourly FINAL ORDER BY hour FORMAT TabSeparated"));

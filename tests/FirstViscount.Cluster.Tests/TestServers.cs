@@ -3,7 +3,7 @@ using Npgsql;
 namespace FirstViscount.Cluster.Tests;
 
 /// <summary>
-/// The servers deploy/services.sh starts. Override with FV_POSTGRES / FV_REDIS; when one does not answer,
+/// The servers deploy/services.sh starts. Override with FV_POSTGRES / FV_REDIS / FV_CLICKHOUSE; when one does not answer,
 /// the error says to run deploy/services.sh up.
 /// </summary>
 internal static class TestServers
@@ -12,6 +12,8 @@ internal static class TestServers
         ?? "Host=127.0.0.1;Port=15432;Username=firstviscount;Password=firstviscount;Database=firstviscount;Timeout=5;Command Timeout=30";
 
     public static string Redis { get; } = Environment.GetEnvironmentVariable("FV_REDIS") ?? "127.0.0.1:16379";
+
+    public static string ClickHouse { get; } = Environment.GetEnvironmentVariable("FV_CLICKHOUSE") ?? "http://127.0.0.1:18123/";
 
     public static string PostgresDatabase(string database) => new NpgsqlConnectionStringBuilder(Postgres) { Database = database }.ConnectionString;
 
