@@ -18,7 +18,7 @@ internal static class ArchiveEventsCommand
     {
         string? directory = null;
         var days = SevenYearsInDays;
-        var connection = Environment.GetEnvironmentVariable("FV_POSTGRES") ?? MigrateCommand.DefaultConnection;
+        var connection = MigrateCommand.ConfiguredConnection;
         for (var i = 0; i < options.Count; i++)
         {
             switch (options[i])

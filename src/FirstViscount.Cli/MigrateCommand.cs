@@ -8,9 +8,12 @@ internal static class MigrateCommand
 {
     public const string DefaultConnection = "Host=127.0.0.1;Port=15432;Username=firstviscount;Password=firstviscount;Database=firstviscount;Timeout=5";
 
+    /// <summary>The database a command uses when none is given: FV_POSTGRES, else the one deploy/services.sh starts.</summary>
+    public static string ConfiguredConnection => Environment.GetEnvironmentVariable("FV_POSTGRES") ?? DefaultConnection;
+
     public static async Task<int> RunAsync(IReadOnlyList<string> connections, TextWriter output, TextWriter error)
     {
-        foreach (var connection in connections.Count == 0 ? [Environment.GetEnvironmentVariable("FV_POSTGRES") ?? DefaultConnection] : connections)
+        foreach (var connection in connections.Count == 0 ? [ConfiguredConnection] : connections)
         {
             NpgsqlConnectionStringBuilder parsed;
             try

@@ -14,7 +14,7 @@ internal static class SeedCommand
     public static async Task<int> RunAsync(IReadOnlyList<string> options, TextWriter output, TextWriter error)
     {
         var products = 10_000;
-        var connection = Environment.GetEnvironmentVariable("FV_POSTGRES") ?? MigrateCommand.DefaultConnection;
+        var connection = MigrateCommand.ConfiguredConnection;
         for (var i = 0; i < options.Count; i++)
         {
             switch (options[i])
