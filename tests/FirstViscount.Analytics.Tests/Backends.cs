@@ -1,18 +1,18 @@
 using FirstViscount.Analytics.ClickHouse;
 using FirstViscount.Analytics.Sink;
+using FirstViscount.Cluster.Tests;
 using FirstViscount.EventSourcing;
 using FirstViscount.Postgres;
 using Npgsql;
 
 namespace FirstViscount.Analytics.Tests;
 
-/// <summary>The servers deploy/services.sh starts (FV_POSTGRES / FV_CLICKHOUSE override them), and helpers to use them.</summary>
+/// <summary>The servers of <see cref="TestServers"/>, and helpers to use them.</summary>
 internal static class Backends
 {
-    public static readonly string Postgres = Environment.GetEnvironmentVariable("FV_POSTGRES")
-        ?? "Host=127.0.0.1;Port=15432;Username=firstviscount;Password=firstviscount;Database=firstviscount";
+    public static string Postgres => TestServers.Postgres;
 
-    public static readonly string ClickHouseAddress = Environment.GetEnvironmentVariable("FV_CLICKHOUSE") ?? "http://127.0.0.1:18123/";
+    public static string ClickHouseAddress => TestServers.ClickHouse;
 
     public static readonly ClickHouseClient ClickHouse = new(new HttpClient { BaseAddress = new Uri(ClickHouseAddress), Timeout = TimeSpan.FromSeconds(30) });
 
