@@ -32,33 +32,19 @@ internal static class AnalyticsHosting
     }
 }
 
-/// <summary>Creates the ClickHouse schema (waiting for ClickHouse if need be), then runs the sink worker until shutdown.</summary>
+/// <summary>
+/// Runs the sink worker until shutdown. Its housekeeping, run by the active worker when it takes over and daily
+/// (with the worker's back-off while ClickHouse is down), creates the ClickHouse schema and applies retention.
+/// </summary>
 internal sealed class AnalyticsSinkService(AnalyticsSink sink, ClickHouseClient clickHouse, string postgres, TimeSpan retention, TimeSpan idleDelay,
     ILogger<AnalyticsSinkService> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var backoff = TimeSpan.FromMilliseconds(500);
-        while (true)
-        {
-            try
-            {
-                await ClickHouseSchema.EnsureAsync(clickHouse, stoppingToken);
-                break;
-            }
-            catch (ClickHouseException error)
-            {
-                logger.LogWarning("ClickHouse schema not ready ({Error}); retrying in {Backoff}", error.Message, backoff);
-                await Task.Delay(backoff, stoppingToken);
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
-            }
-        }
-        var worker = new AnalyticsSinkWorker(sink, postgres, idleDelay, TimeSpan.FromSeconds(30), DropExpiredAsync, logger);
-        await worker.RunAsync(stoppingToken);
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        new AnalyticsSinkWorker(sink, postgres, idleDelay, TimeSpan.FromSeconds(30), HousekeepingAsync, logger).RunAsync(stoppingToken);
 
-    private async Task DropExpiredAsync(CancellationToken cancellationToken)
+    private async Task HousekeepingAsync(CancellationToken cancellationToken)
     {
+        await ClickHouseSchema.EnsureAsync(clickHouse, cancellationToken);
         var dropped = await ClickHouseRetention.DropExpiredPartitionsAsync(clickHouse, sink.Clock.GetUtcNow(), retention, cancellationToken);
         if (dropped.Count > 0)
         {

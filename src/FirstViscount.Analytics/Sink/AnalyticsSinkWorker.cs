@@ -9,7 +9,7 @@ namespace FirstViscount.Analytics.Sink;
 /// Runs a sink in every silo, active in one at a time: the active worker holds a PostgreSQL session advisory
 /// lock named after the sink. When its silo dies, its connection drops, the lock is released, and another
 /// silo's worker takes over from the shared checkpoint. While ClickHouse is down it backs off and retries.
-/// The active worker also runs <paramref name="housekeeping"/> (retention) when it takes over and once a day.
+/// The active worker also runs <paramref name="housekeeping"/> (schema, retention) before its first batch and once a day.
 /// </summary>
 public sealed class AnalyticsSinkWorker(AnalyticsSink sink, string postgresConnectionString, TimeSpan idleDelay, TimeSpan maxBackoff,
     Func<CancellationToken, Task>? housekeeping = null, ILogger? logger = null)

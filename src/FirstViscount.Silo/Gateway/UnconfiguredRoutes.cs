@@ -1,7 +1,7 @@
 namespace FirstViscount.SiloHost.Gateway;
 
 /// <summary>Routes whose backing service this silo was started without: they say so (503) instead of failing.</summary>
-internal static class NeedsPostgres
+internal static class UnconfiguredRoutes
 {
     public static void MapNeedsPostgres(this IEndpointRouteBuilder app, params string[] patterns) =>
         app.MapUnavailable("This silo runs without PostgreSQL.",
