@@ -3,8 +3,7 @@ using FirstViscount.Analytics.Queries;
 using FirstViscount.Analytics.Retention;
 using FirstViscount.Analytics.Sink;
 using FirstViscount.EventSourcing;
-using FirstViscount.Hosting;
-using FirstViscount.Postgres;
+using Npgsql;
 
 namespace FirstViscount.SiloHost;
 
@@ -16,17 +15,17 @@ internal static class AnalyticsHosting
 {
     public static bool IsConfigured(IConfiguration configuration, string? postgres) => postgres is not null && configuration["ClickHouse:Url"] is { Length: > 0 };
 
-    public static void AddAnalytics(this IServiceCollection services, IConfiguration configuration, Silo silo, string postgres)
+    public static void AddAnalytics(this IServiceCollection services, IConfiguration configuration)
     {
         var section = configuration.GetSection("ClickHouse");
         var http = new HttpClient { BaseAddress = new Uri(section["Url"]!), Timeout = section.GetValue("Timeout", TimeSpan.FromSeconds(30)) };
         var clickHouse = new ClickHouseClient(http, section["Database"] ?? "default");
         var retention = configuration.GetValue("Analytics:Retention", ClickHouseRetention.DefaultPeriod);
         services.AddSingleton(clickHouse);
-        services.AddSingleton(_ => new AnalyticsSink(configuration["Analytics:SinkName"] ?? AnalyticsSink.DefaultName,
-            silo.Services.GetRequiredService<IEventStore>(), clickHouse, silo.Services.GetRequiredService<PostgresDataSources>().Get(postgres)));
-        services.AddSingleton(provider => new AnalyticsQueries(provider.GetRequiredService<AnalyticsSink>(), clickHouse,
-            silo.Services.GetRequiredService<PostgresDataSources>().Get(postgres)));
+        services.AddSingleton(provider => new AnalyticsSink(configuration["Analytics:SinkName"] ?? AnalyticsSink.DefaultName,
+            provider.GetRequiredService<IEventStore>(), clickHouse, provider.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton(provider => new AnalyticsQueries(provider.GetRequiredService<AnalyticsSink>(), clickHouse, provider.GetRequiredService<NpgsqlDataSource>()));
+        var postgres = SiloConfiguration.PostgresConnectionStrings(configuration)[0];
         services.AddHostedService(provider => new AnalyticsSinkService(provider.GetRequiredService<AnalyticsSink>(), clickHouse, postgres, retention,
             configuration.GetValue("Analytics:IdleDelay", TimeSpan.FromMilliseconds(200)), provider.GetRequiredService<ILogger<AnalyticsSinkService>>()));
     }

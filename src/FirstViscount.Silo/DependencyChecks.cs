@@ -1,11 +1,11 @@
-using FirstViscount.Redis.Client;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
+using StackExchange.Redis;
 
 namespace FirstViscount.SiloHost;
 
-/// <summary>Ready only while PostgreSQL answers a query.</summary>
-internal sealed class PostgresReadinessCheck(string connectionString) : IHealthCheck
+/// <summary>Ready only while PostgreSQL answers a query (on a connection of its own, with a short timeout).</summary>
+internal sealed class PostgresReadinessCheck(string connectionString) : IHealthCheck, IDisposable
 {
     private readonly NpgsqlDataSource dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { Timeout = 2, CommandTimeout = 2 }.ConnectionString);
 
@@ -22,21 +22,21 @@ internal sealed class PostgresReadinessCheck(string connectionString) : IHealthC
             return HealthCheckResult.Unhealthy("PostgreSQL does not answer", error);
         }
     }
+
+    public void Dispose() => dataSource.Dispose();
 }
 
-/// <summary>Ready only while Redis answers PING.</summary>
-internal sealed class RedisReadinessCheck(string configuration) : IHealthCheck
+/// <summary>Ready only while Redis answers PING on the silo's shared connection.</summary>
+internal sealed class RedisReadinessCheck(IConnectionMultiplexer redis) : IHealthCheck
 {
-    private readonly RedisClient redis = new(RedisConnectionOptions.Parse(configuration));
-
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
-            await redis.PingAsync();
+            await redis.GetDatabase().PingAsync();
             return HealthCheckResult.Healthy("Redis answers");
         }
-        catch (FirstViscountException error)
+        catch (Exception error) when (error is RedisException or TimeoutException)
         {
             return HealthCheckResult.Unhealthy("Redis does not answer", error);
         }

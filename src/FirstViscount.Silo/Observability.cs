@@ -1,5 +1,4 @@
 using FirstViscount.Commerce;
-using FirstViscount.Telemetry;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -8,7 +7,7 @@ using OpenTelemetry.Trace;
 namespace FirstViscount.SiloHost;
 
 /// <summary>
-/// Traces (HTTP requests, grain calls, SQL) and metrics (requests, grain calls, activations, checkout outcomes)
+/// Traces (HTTP requests, Orleans grain calls, SQL) and metrics (requests, Orleans's grain calls and activations, checkout outcomes)
 /// exported by OTLP when OpenTelemetry:Endpoint is set; logs always carry the trace and span ids.
 /// </summary>
 internal static class Observability
@@ -23,12 +22,12 @@ internal static class Observability
         var resource = ResourceBuilder.CreateDefault().AddService("firstviscount-silo", serviceInstanceId: instance);
         var tracing = Sdk.CreateTracerProviderBuilder()
             .SetResourceBuilder(resource)
-            .AddSource(RuntimeTelemetry.Name, "Npgsql", "Microsoft.AspNetCore")
+            .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", "Npgsql", "Microsoft.AspNetCore")
             .AddOtlpExporter(options => Use(options, endpoint, "traces"))
             .Build();
         var metrics = Sdk.CreateMeterProviderBuilder()
             .SetResourceBuilder(resource)
-            .AddMeter(RuntimeTelemetry.Name, CommerceTelemetry.Name, FirstViscount.Analytics.Sink.AnalyticsSink.MeterName, "Microsoft.AspNetCore.Hosting", "Npgsql")
+            .AddMeter("Microsoft.Orleans", CommerceTelemetry.Name, FirstViscount.Analytics.Sink.AnalyticsSink.MeterName, "Microsoft.AspNetCore.Hosting", "Npgsql")
             .AddOtlpExporter(options => Use(options, endpoint, "metrics"))
             .Build();
         builder.Services.AddHostedService(_ => new TelemetryFlush(tracing, metrics));

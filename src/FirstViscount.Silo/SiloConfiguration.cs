@@ -1,60 +1,78 @@
-using System.Reflection;
-using FirstViscount.Commerce;
-using FirstViscount.Hosting;
-using FirstViscount.Invocation;
-using FirstViscount.Postgres;
-using FirstViscount.Redis;
-using FirstViscount.Transport.Tcp;
+using System.Net;
+using FirstViscount.Commerce.Checkout;
+using FirstViscount.Commerce.Hosting;
+using FirstViscount.Commerce.Registration;
+using Orleans.Configuration;
+using StackExchange.Redis;
 
 namespace FirstViscount.SiloHost;
 
 /// <summary>
-/// Chooses the silo's providers from configuration (appsettings or environment, e.g. Redis__Configuration).
-/// Whatever is not configured stays in memory, so a silo with no configuration runs alone: the embedded default.
+/// Configures the Orleans silo from configuration (appsettings or environment, e.g. Redis__Configuration). What is
+/// not configured stays local and in memory, so a silo with no configuration runs alone: the embedded default.
 /// </summary>
 internal static class SiloConfiguration
 {
-    public static Silo Build(IConfiguration configuration, Action<ILoggingBuilder> logging)
+    public static void Configure(ISiloBuilder silo, IConfiguration configuration)
     {
-        var silo = new SiloBuilder();
-        silo.Configure(options => configuration.GetSection("Silo").Bind(options));
-        silo.Services.AddLogging(logging);
-
-        var redis = configuration["Redis:Configuration"];
-        if (!string.IsNullOrWhiteSpace(redis))
-        {
-            silo.UseRedisMembership(options =>
-            {
-                configuration.GetSection("Membership").Bind(options);
-                options.Configuration = redis;
-            });
-        }
-        if (configuration.GetSection("Transport").Exists())
-        {
-            silo.UseTcpTransport(options => configuration.GetSection("Transport").Bind(options));
-        }
+        var clusterId = configuration["Silo:ClusterId"] ?? "dev";
+        var serviceId = configuration["Silo:ServiceId"] ?? "firstviscount";
+        var siloPort = configuration.GetValue("Silo:Port", EndpointOptions.DEFAULT_SILO_PORT);
+        var gatewayPort = configuration.GetValue("Silo:GatewayPort", 0); // co-hosted: the gateway serves HTTP; a port lets Orleans clients in
+        var redis = configuration["Redis:Configuration"] is { Length: > 0 } value ? value : null;
         var postgres = PostgresConnectionStrings(configuration);
-        if (postgres.Count > 0)
+
+        silo.Configure<ClusterOptions>(cluster => (cluster.ClusterId, cluster.ServiceId) = (clusterId, serviceId));
+        silo.Configure<EndpointOptions>(endpoints =>
         {
-            silo.AddPostgresGrainStorageAsDefault(options => options.ConnectionStrings.AddRange(postgres));
+            endpoints.AdvertisedIPAddress = IPAddress.Parse(configuration["Silo:AdvertisedAddress"] ?? "127.0.0.1");
+            endpoints.SiloPort = siloPort;
+            endpoints.GatewayPort = gatewayPort;
+        });
+        if (redis is not null)
+        {
+            silo.UseRedisClustering(_ => { });
+            silo.Services.AddOptions<Orleans.Clustering.Redis.RedisClusteringOptions>().Configure<IConnectionMultiplexer>((membership, connection) =>
+            {
+                membership.ConfigurationOptions = ConfigurationOptions.Parse(redis);
+                membership.CreateMultiplexer = _ => Task.FromResult((connection, IsShared: true));
+            });
         }
         else
         {
-            silo.AddMemoryGrainStorageAsDefault();
+            silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: serviceId, clusterId: clusterId);
         }
-        CommerceWiring.AddCommerce(silo, configuration, postgres.Count > 0 ? postgres[0] : null, string.IsNullOrWhiteSpace(redis) ? null : redis);
-        GrainCodeRegistry.EnsureRegistered(typeof(CommerceEvents).Assembly);
-        foreach (var path in configuration.GetSection("Silo:GrainAssemblies").Get<string[]>() ?? [])
+        silo.UseFirstViscountClusterTimings(configuration);
+        silo.AddFirstViscountCommerce(commerce =>
         {
-            GrainCodeRegistry.EnsureRegistered(Assembly.LoadFrom(path));
-        }
-        return silo.Build();
+            commerce.PostgresConnectionStrings.AddRange(postgres);
+            commerce.RedisConfiguration = redis;
+            commerce.PayerKey = configuration["Payments:PayerKey"];
+            commerce.Checkout = configuration.GetSection("Checkout").Get<CheckoutOptions>() ?? new CheckoutOptions();
+            commerce.Registration = configuration.GetSection("Registration").Get<RegistrationOptions>() ?? new RegistrationOptions();
+        });
+        silo.Services.AddHostedService(services => new StartupReport(services.GetRequiredService<ILogger<StartupReport>>(),
+            $"cluster {clusterId}, silo port {siloPort}, membership {(redis is null ? "localhost (single silo)" : "Redis")}, " +
+            $"grain state {(postgres.Count == 0 ? "in memory" : $"PostgreSQL ({postgres.Count} database(s))")}, " +
+            $"reminders and events {(postgres.Count == 0 ? "in memory" : "PostgreSQL")}, carts {(redis is null ? "in memory" : "Redis")}"));
     }
 
     public static IReadOnlyList<string> PostgresConnectionStrings(IConfiguration configuration)
     {
         var single = configuration["Postgres:ConnectionString"];
         var shards = configuration.GetSection("Postgres:ConnectionStrings").Get<string[]>() ?? [];
-        return [.. shards.Concat(string.IsNullOrWhiteSpace(single) ? [] : [single]).Distinct()];
+        return [.. (string.IsNullOrWhiteSpace(single) ? shards : [single, .. shards]).Distinct()];
+    }
+
+    /// <summary>Says in the log what the silo runs on, so that an embedded in-memory silo is never mistaken for a durable one.</summary>
+    private sealed class StartupReport(ILogger<StartupReport> logger, string providers) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            logger.LogInformation("FirstViscount silo started: {Providers}", providers);
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -1,45 +1,36 @@
 using System.Text.Json.Serialization;
-using FirstViscount.Commerce.Accounts;
-using FirstViscount.Commerce.Catalog;
-using FirstViscount.Postgres;
 using FirstViscount.SiloHost.Gateway;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.DataProtection;
+using Npgsql;
 
 namespace FirstViscount.SiloHost;
 
-/// <summary>The silo host: a silo and, in the same process, the HTTP gateway of API.md.</summary>
+/// <summary>The silo host: an Orleans silo and, in the same process, the HTTP gateway of API.md.</summary>
 public static class SiloHostApp
 {
     public static WebApplication Create(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
         var configuration = builder.Configuration;
-        var silo = SiloConfiguration.Build(configuration, logging => logging.AddConfiguration(configuration.GetSection("Logging")).AddSimpleConsole());
         var postgres = SiloConfiguration.PostgresConnectionStrings(configuration) is [var first, ..] ? first : null;
+        var redis = configuration["Redis:Configuration"] is { Length: > 0 } value ? value : null;
 
+        builder.UseOrleans(silo => SiloConfiguration.Configure(silo, configuration));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
             kestrel.Limits.MaxRequestLineSize = 32 * 1024; // long queries reach validation and get a problem, not a bare 414
         });
-        Observability.Configure(builder, silo.Address.Endpoint);
-        builder.Services.AddSingleton(silo);
-        builder.Services.AddSingleton(silo.GrainFactory);
-        foreach (var type in new[] { typeof(IAccountStore), typeof(IPreferencesStore), typeof(IProductCatalog), typeof(PostgresCatalog) })
-        {
-            builder.Services.AddSingleton(type, _ => silo.Services.GetRequiredService(type));
-        }
+        Observability.Configure(builder, configuration["Urls"] ?? "silo");
         if (postgres is not null)
         {
-            builder.Services.AddSingleton(_ => new IdempotencyKeys(silo.Services.GetRequiredService<PostgresDataSources>().Get(postgres)));
+            builder.Services.AddSingleton(services => new IdempotencyKeys(services.GetRequiredService<NpgsqlDataSource>()));
         }
-        builder.Services.AddHostedService<SiloHostedService>();
-        builder.Services.AddSingleton(TimeProvider.System);
         var analytics = AnalyticsHosting.IsConfigured(configuration, postgres);
         if (analytics)
         {
-            builder.Services.AddAnalytics(configuration, silo, postgres!);
+            builder.Services.AddAnalytics(configuration);
         }
         builder.Services.AddHostedService<AdminAccountBootstrap>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
@@ -50,8 +41,8 @@ public static class SiloHostApp
         var dataProtection = builder.Services.AddDataProtection().SetApplicationName("FirstViscount");
         if (postgres is not null)
         {
-            dataProtection.AddKeyManagementOptions(options =>
-                options.XmlRepository = new PostgresKeyRing(silo.Services.GetRequiredService<PostgresDataSources>().Get(postgres)));
+            builder.Services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
+                .Configure<NpgsqlDataSource>((options, dataSource) => options.XmlRepository = new PostgresKeyRing(dataSource));
         }
         builder.Services.AddAuthentication(BearerTokenDefaults.AuthenticationScheme)
             .AddBearerToken(options => options.BearerTokenExpiration = TimeSpan.FromHours(1));
@@ -66,9 +57,9 @@ public static class SiloHostApp
         {
             health.AddCheck("postgres", new PostgresReadinessCheck(postgres), tags: ["ready"]);
         }
-        if (configuration["Redis:Configuration"] is { Length: > 0 } redis)
+        if (redis is not null)
         {
-            health.AddCheck("redis", new RedisReadinessCheck(redis), tags: ["ready"]);
+            health.AddCheck<RedisReadinessCheck>("redis", tags: ["ready"]);
         }
 
         var app = builder.Build();
@@ -79,7 +70,7 @@ public static class SiloHostApp
         app.UseAuthorization();
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).DisableRateLimiting();
         app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") }).DisableRateLimiting();
-        app.MapGet("/", () => Results.Text($"FirstViscount silo {silo.Address}\n"));
+        app.MapGet("/", (ILocalSiloDetails silo) => Results.Text($"FirstViscount silo {silo.SiloAddress}\n"));
         app.MapOpenApi("/openapi/{documentName}.json");
         app.UseSwaggerUI(options => options.SwaggerEndpoint("/openapi/v1.json", "FirstViscount v1"));
         app.MapAccountsApi();

@@ -1,13 +1,15 @@
-using FirstViscount.Hosting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace FirstViscount.SiloHost;
 
-/// <summary>Ready while the silo is a member in good standing of its cluster.</summary>
-internal sealed class SiloReadinessCheck(Silo silo) : IHealthCheck
+/// <summary>Ready while this silo is an active member of its cluster.</summary>
+internal sealed class SiloReadinessCheck(ILocalSiloDetails silo, IClusterMembershipService membership) : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(silo.IsServing
-            ? HealthCheckResult.Healthy($"silo {silo.Address} is serving")
-            : HealthCheckResult.Unhealthy($"silo {silo.Address} is not serving"));
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var status = membership.CurrentSnapshot.GetSiloStatus(silo.SiloAddress);
+        return Task.FromResult(status == SiloStatus.Active
+            ? HealthCheckResult.Healthy($"silo {silo.SiloAddress} is active")
+            : HealthCheckResult.Unhealthy($"silo {silo.SiloAddress} is {status}"));
+    }
 }

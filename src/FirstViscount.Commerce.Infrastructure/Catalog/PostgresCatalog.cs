@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
-using FirstViscount.Redis.Client;
 using Npgsql;
 using NpgsqlTypes;
+using StackExchange.Redis;
 
 namespace FirstViscount.Commerce.Catalog;
 
@@ -11,8 +11,10 @@ namespace FirstViscount.Commerce.Catalog;
 /// copy after it commits, so readers see it at once (the promise is within 1 s). Search is full text over name
 /// (weight A), brand (B) and description (C), ranked, with category (and its subcategories) and price filters.
 /// </summary>
-public sealed class PostgresCatalog(NpgsqlDataSource dataSource, RedisClient redis, TimeProvider time) : IProductCatalog
+public sealed class PostgresCatalog(NpgsqlDataSource dataSource, IConnectionMultiplexer redisConnection, TimeProvider time) : IProductCatalog
 {
+    private readonly IDatabase redis = redisConnection.GetDatabase();
+
     private static readonly TimeSpan CacheTime = TimeSpan.FromMinutes(10);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -53,7 +55,7 @@ public sealed class PostgresCatalog(NpgsqlDataSource dataSource, RedisClient red
         history.Parameters.Add(new NpgsqlParameter { Value = product.Price });
         batch.BatchCommands.Add(history);
         var created = (bool)(await batch.ExecuteScalarAsync(cancellationToken))!;
-        await redis.DeleteAsync(CacheKey(product.Sku));
+        await redis.KeyDeleteAsync(CacheKey(product.Sku));
         return created;
     }
 
@@ -88,7 +90,7 @@ public sealed class PostgresCatalog(NpgsqlDataSource dataSource, RedisClient red
         }
         foreach (var sku in changed)
         {
-            await redis.DeleteAsync(CacheKey(sku));
+            await redis.KeyDeleteAsync(CacheKey(sku));
         }
         return changed;
     }
@@ -98,19 +100,19 @@ public sealed class PostgresCatalog(NpgsqlDataSource dataSource, RedisClient red
     {
         try
         {
-            if (await redis.GetAsync(CacheKey(sku)) is { } cached)
+            if (await redis.StringGetAsync(CacheKey(sku)) is { HasValue: true } cached)
             {
-                return JsonSerializer.Deserialize<Product>(cached, Json);
+                return JsonSerializer.Deserialize<Product>((string)cached!, Json);
             }
         }
-        catch (FirstViscountException error) when (error is RedisConnectionException or RedisTimeoutException)
+        catch (Exception error) when (error is RedisConnectionException or RedisTimeoutException)
         {
             return await LoadAsync(sku, cancellationToken); // the cache is an optimisation: PostgreSQL is the truth
         }
         var product = await LoadAsync(sku, cancellationToken);
         if (product is not null)
         {
-            await redis.SetAsync(CacheKey(sku), JsonSerializer.Serialize(product, Json), CacheTime);
+            await redis.StringSetAsync(CacheKey(sku), JsonSerializer.Serialize(product, Json), CacheTime);
         }
         return product;
     }

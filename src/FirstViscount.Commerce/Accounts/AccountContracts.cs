@@ -5,6 +5,7 @@ namespace FirstViscount.Commerce.Accounts;
 public sealed record Account(string CustomerId, string Email, string Name, string PasswordHash, string Role = "customer");
 
 /// <summary>Another account already uses this e-mail address.</summary>
+[GenerateSerializer, Alias("fv.email-taken")]
 public sealed class EmailTakenException(string message) : FirstViscountException(message);
 
 /// <summary>Accounts (PostgreSQL): strong consistency, unique e-mail.</summary>

@@ -3,26 +3,24 @@ using FirstViscount.EventSourcing;
 
 namespace FirstViscount.Commerce.Carts;
 
-public sealed class CartState
-{
-    public List<CartItem> Items { get; set; } = [];
-    public string Currency { get; set; } = "EUR";
-    public long Version { get; set; }
-}
-
 /// <summary>
-/// A cart in Redis. After each change its activity is appended to the cart's stream in the event log (for
-/// analytics); if that append fails the call fails, so a retry records it, and a cart change is never silent.
+/// A cart in Redis (storage "carts"). After each change its activity is appended to the cart's stream in the
+/// event log (for analytics); if that append fails the call fails, so a retry records it, and a cart change is
+/// never silent.
 /// </summary>
 [GrainType("cart")]
-public sealed class CartGrain([PersistentState("cart", "carts")] IPersistentState<CartState> cart, IProductCatalog catalog, IEventStore events, EventSerializer serializer)
-    : Grain, ICartGrain
+public sealed class CartGrain(
+    [PersistentState("cart", CommerceStorage.Carts)] IPersistentState<CartState> cart,
+    IProductCatalog catalog,
+    IEventStore events,
+    EventSerializer serializer,
+    TimeProvider time) : Grain, ICartGrain
 {
     public const int MaxQuantity = 100;
 
-    private string CartId => GetPrimaryKeyString();
+    private string CartId => this.GetPrimaryKeyString();
 
-    private DateTimeOffset Now => GrainContext.TimeProvider.GetUtcNow();
+    private DateTimeOffset Now => time.GetUtcNow();
 
     public Task<CartView> Get() => Task.FromResult(View());
 

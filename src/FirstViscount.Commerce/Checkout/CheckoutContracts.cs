@@ -1,29 +1,38 @@
 using FirstViscount.Commerce.Orders;
 using FirstViscount.Commerce.Payments;
-using FirstViscount.Reminders;
 
 namespace FirstViscount.Commerce.Checkout;
 
 public enum CheckoutPhase { NotStarted, Reserving, Paying, Committing, Confirming, Compensating, Completed, Failed, Cancelled }
 
-public sealed record CheckoutRequest(string OrderId, string CustomerId, IReadOnlyList<OrderLine> Lines, string Currency,
-    ShippingAddress ShippingAddress, string PaymentToken, PayerDetails Payer);
+[GenerateSerializer, Alias("fv.checkout-request")]
+public sealed record CheckoutRequest(
+    [property: Id(0)] string OrderId,
+    [property: Id(1)] string CustomerId,
+    [property: Id(2)] IReadOnlyList<OrderLine> Lines,
+    [property: Id(3)] string Currency,
+    [property: Id(4)] ShippingAddress ShippingAddress,
+    [property: Id(5)] string PaymentToken,
+    [property: Id(6)] PayerDetails Payer);
 
-public sealed record CheckoutStatus(string OrderId, CheckoutPhase Phase, string? FailureReason);
+[GenerateSerializer, Alias("fv.checkout-status")]
+public sealed record CheckoutStatus([property: Id(0)] string OrderId, [property: Id(1)] CheckoutPhase Phase, [property: Id(2)] string? FailureReason);
 
 /// <summary>
 /// The checkout of one order (keyed by order id): reserve stock, take payment, commit stock, confirm; on any
 /// failure or a customer's cancel before commit, compensate (release stock, refund, record why).
 /// </summary>
-public interface ICheckoutSagaGrain : IGrainWithStringKey, IRemindable
+[Alias("fv.checkout-saga")]
+public interface ICheckoutSagaGrain : IGrainWithStringKey
 {
     /// <summary>Records the checkout and starts it; starting it again returns its status.</summary>
+    [Alias("start")]
     Task<CheckoutStatus> Start(CheckoutRequest request);
 
     /// <summary>Cancels before stock is committed; throws <see cref="OrderStateConflictException"/> after.</summary>
-    [AlwaysInterleave]
+    [AlwaysInterleave, Alias("cancel")]
     Task<CheckoutStatus> Cancel(string reason);
 
-    [AlwaysInterleave]
+    [AlwaysInterleave, Alias("status")]
     Task<CheckoutStatus> Status();
 }

@@ -13,8 +13,11 @@ public sealed class CheckoutOptions
     /// <summary>How long reserved stock is held for an order that is not yet paid.</summary>
     public TimeSpan ReservationHold { get; set; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>How often a durable reminder resumes a saga that stopped (its silo died) before finishing.</summary>
-    public TimeSpan ResumeInterval { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// How often a durable reminder resumes a saga that stopped (its silo died) before finishing. Orleans
+    /// reminders tick at most once a minute unless ReminderOptions.MinimumReminderPeriod is lowered (tests).
+    /// </summary>
+    public TimeSpan ResumeInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Pause between attempts of a step.</summary>
     public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromMilliseconds(200);

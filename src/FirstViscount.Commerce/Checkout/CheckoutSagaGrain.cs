@@ -2,7 +2,7 @@ using FirstViscount.Commerce.Inventory;
 using FirstViscount.Commerce.Orders;
 using FirstViscount.Commerce.Payments;
 using FirstViscount.Commerce.Sagas;
-using FirstViscount.Reminders;
+using Orleans.Storage;
 
 namespace FirstViscount.Commerce.Checkout;
 
@@ -14,8 +14,7 @@ namespace FirstViscount.Commerce.Checkout;
 [GrainType("checkout-saga")]
 public sealed class CheckoutSagaGrain(
     [PersistentState("checkout")] IPersistentState<CheckoutState> saga,
-    IReminderRegistry reminders,
-    CheckoutOptions options) : Grain, ICheckoutSagaGrain
+    CheckoutOptions options) : Grain, ICheckoutSagaGrain, IRemindable
 {
     private const string ResumeReminder = "resume";
     private readonly SemaphoreSlim persisting = new(1, 1);
@@ -24,14 +23,14 @@ public sealed class CheckoutSagaGrain(
 
     private CheckoutState State => saga.State;
 
-    private string OrderId => GetPrimaryKeyString();
+    private string OrderId => this.GetPrimaryKeyString();
 
     public async Task<CheckoutStatus> Start(CheckoutRequest request)
     {
         if (State.Phase == CheckoutPhase.NotStarted)
         {
             await GrainFactory.GetGrain<IOrderGrain>(OrderId).Place(new PlaceOrder(request.CustomerId, request.Lines, request.Currency, request.ShippingAddress));
-            await reminders.RegisterOrUpdateAsync(GrainId, ResumeReminder, GrainContext.TimeProvider.GetUtcNow() + options.ResumeInterval, options.ResumeInterval);
+            await this.RegisterOrUpdateReminder(ResumeReminder, options.ResumeInterval, options.ResumeInterval);
             await PersistAsync(state =>
             {
                 state.Request = request;
@@ -64,11 +63,11 @@ public sealed class CheckoutSagaGrain(
 
     public Task<CheckoutStatus> Status() => Task.FromResult(Current());
 
-    public Task ReceiveReminder(string reminderName, CancellationToken cancellationToken)
+    public Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (State.IsTerminal)
         {
-            return reminders.UnregisterAsync(GrainId, ResumeReminder, cancellationToken);
+            return UnregisterResumeAsync();
         }
         RunInBackground();
         return Task.CompletedTask;
@@ -116,7 +115,7 @@ public sealed class CheckoutSagaGrain(
             }
             if (State.IsTerminal)
             {
-                await reminders.UnregisterAsync(GrainId, ResumeReminder);
+                await UnregisterResumeAsync();
             }
         }
         catch (InconsistentStateException)
@@ -238,6 +237,14 @@ public sealed class CheckoutSagaGrain(
 
     private Task RetryForeverAsync<T>(Func<CancellationToken, Task<T>> action) =>
         SagaStep.RetryUntilDoneAsync(options.Reserve.Timeout, options.RetryBackoff, action);
+
+    private async Task UnregisterResumeAsync()
+    {
+        if (await this.GetReminder(ResumeReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
 
     /// <summary>Writes the saga's state, one write at a time (a cancel and the running saga both persist).</summary>
     private async Task PersistAsync(Action<CheckoutState> change)

@@ -1,14 +1,18 @@
+using Orleans.Storage;
 using FirstViscount.EventSourcing;
-using FirstViscount.Reminders;
 
 namespace FirstViscount.Commerce.Inventory;
 
 [GrainType("inventory-sku")]
-public sealed class InventorySkuGrain(IEventStore store, EventSerializer serializer, IReminderRegistry reminders)
-    : EventSourcedGrain<InventoryState>(store, serializer), IInventorySkuGrain
+public sealed class InventorySkuGrain(IEventStore store, EventSerializer serializer, TimeProvider time)
+    : EventSourcedGrain<InventoryState>(store, serializer), IInventorySkuGrain, IRemindable
 {
     public static readonly TimeSpan DefaultHold = TimeSpan.FromMinutes(15);
     private const string ExpiryReminder = "expire-reservations";
+
+    // Orleans reminders are periodic (at least a minute apart): after the first tick at the earliest expiry,
+    // later ticks catch holds that expire meanwhile until the reminder is moved or removed.
+    private static readonly TimeSpan ExpiryReminderPeriod = TimeSpan.FromMinutes(1);
 
     private readonly Queue<InventoryCommand> pending = new();
     private bool flushing;
@@ -16,9 +20,9 @@ public sealed class InventorySkuGrain(IEventStore store, EventSerializer seriali
     private StockLevels committed = new(string.Empty, 0, 0, 0, 0, 0);
     private DateTimeOffset? scheduledExpiry;
 
-    private string Sku => GetPrimaryKeyString();
+    private string Sku => this.GetPrimaryKeyString();
 
-    private DateTimeOffset Now => GrainContext.TimeProvider.GetUtcNow();
+    private DateTimeOffset Now => time.GetUtcNow();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -88,7 +92,7 @@ public sealed class InventorySkuGrain(IEventStore store, EventSerializer seriali
         return [.. history.Skip(Math.Max(0, page - 1) * pageSize).Take(pageSize).Select(recorded => ToMovement(recorded, Serializer.Deserialize(recorded)))];
     }
 
-    public Task ReceiveReminder(string reminderName, CancellationToken cancellationToken) =>
+    public Task ReceiveReminder(string reminderName, TickStatus status) =>
         reminderName != ExpiryReminder ? Task.CompletedTask : Submit(draft =>
         {
             var now = Now;
@@ -199,11 +203,12 @@ public sealed class InventorySkuGrain(IEventStore store, EventSerializer seriali
         }
         if (earliest is { } due)
         {
-            await reminders.RegisterOrUpdateAsync(GrainId, ExpiryReminder, due, period: null);
+            var dueTime = due - Now;
+            await this.RegisterOrUpdateReminder(ExpiryReminder, dueTime > TimeSpan.Zero ? dueTime : TimeSpan.Zero, ExpiryReminderPeriod);
         }
-        else
+        else if (await this.GetReminder(ExpiryReminder) is { } reminder)
         {
-            await reminders.UnregisterAsync(GrainId, ExpiryReminder);
+            await this.UnregisterReminder(reminder);
         }
         scheduledExpiry = earliest;
     }

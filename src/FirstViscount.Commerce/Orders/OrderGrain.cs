@@ -5,11 +5,11 @@ namespace FirstViscount.Commerce.Orders;
 
 /// <summary>An order: its lines and its status, as events. Each move is allowed only from the states that lead to it; repeating a move is harmless.</summary>
 [GrainType("order")]
-public sealed class OrderGrain(IEventStore store, EventSerializer serializer) : EventSourcedGrain<OrderState>(store, serializer), IOrderGrain
+public sealed class OrderGrain(IEventStore store, EventSerializer serializer, TimeProvider time) : EventSourcedGrain<OrderState>(store, serializer), IOrderGrain
 {
-    private string OrderId => GetPrimaryKeyString();
+    private string OrderId => this.GetPrimaryKeyString();
 
-    private DateTimeOffset Now => GrainContext.TimeProvider.GetUtcNow();
+    private DateTimeOffset Now => time.GetUtcNow();
 
     public async Task<OrderView> Place(PlaceOrder order)
     {

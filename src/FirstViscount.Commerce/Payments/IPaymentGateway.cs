@@ -22,4 +22,5 @@ public sealed record GatewayResult(bool Approved, string? Reference, string? Dec
 }
 
 /// <summary>The gateway could not be reached or failed: a transient error, worth a retry with the same key.</summary>
+[GenerateSerializer, Alias("fv.payment-gateway-unavailable")]
 public sealed class PaymentGatewayUnavailableException(string message) : FirstViscountException(message);

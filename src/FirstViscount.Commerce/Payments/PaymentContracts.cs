@@ -2,27 +2,48 @@ namespace FirstViscount.Commerce.Payments;
 
 public enum PaymentStatus { None, Authorized, Declined, Captured, Refunded, Voided }
 
-public sealed record PayerDetails(string Name, string Email);
+[GenerateSerializer, Alias("fv.payer-details")]
+public sealed record PayerDetails([property: Id(0)] string Name, [property: Id(1)] string Email);
 
-public sealed record PaymentRequest(string OrderId, decimal Amount, string Currency, string PaymentToken, PayerDetails Payer);
+[GenerateSerializer, Alias("fv.payment-request")]
+public sealed record PaymentRequest(
+    [property: Id(0)] string OrderId,
+    [property: Id(1)] decimal Amount,
+    [property: Id(2)] string Currency,
+    [property: Id(3)] string PaymentToken,
+    [property: Id(4)] PayerDetails Payer);
 
-public sealed record PaymentView(string PaymentId, PaymentStatus Status, decimal Amount, string Currency, string? AuthorizationReference,
-    string? CaptureReference, string? DeclineReason);
+[GenerateSerializer, Alias("fv.payment-view")]
+public sealed record PaymentView(
+    [property: Id(0)] string PaymentId,
+    [property: Id(1)] PaymentStatus Status,
+    [property: Id(2)] decimal Amount,
+    [property: Id(3)] string Currency,
+    [property: Id(4)] string? AuthorizationReference,
+    [property: Id(5)] string? CaptureReference,
+    [property: Id(6)] string? DeclineReason);
 
-/// <summary>Payments: authorize, capture and refund, each idempotent per payment.</summary>
+/// <summary>
+/// Payments: authorize, capture and refund, each idempotent per payment. The gateway may take as long as the
+/// checkout's payment step allows (60 s), longer than the cluster's default response timeout.
+/// </summary>
+[Alias("fv.payment")]
 public interface IPaymentGrain : IGrainWithStringKey
 {
+    [ResponseTimeout("00:01:05"), Alias("authorize")]
     Task<PaymentView> Authorize(PaymentRequest request, CancellationToken cancellationToken);
 
+    [ResponseTimeout("00:01:05"), Alias("capture")]
     Task<PaymentView> Capture(CancellationToken cancellationToken);
 
     /// <summary>Refunds a capture, or voids an authorization; does nothing if nothing was charged.</summary>
+    [ResponseTimeout("00:01:05"), Alias("refund")]
     Task<PaymentView> Refund(string reason, CancellationToken cancellationToken);
 
-    [ReadOnly]
+    [ReadOnly, Alias("get")]
     Task<PaymentView> Get();
 
     /// <summary>The payer, decrypted (for support staff; stored encrypted).</summary>
-    [ReadOnly]
+    [ReadOnly, Alias("get-payer")]
     Task<PayerDetails?> GetPayer();
 }

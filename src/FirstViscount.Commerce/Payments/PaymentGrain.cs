@@ -11,7 +11,7 @@ namespace FirstViscount.Commerce.Payments;
 public sealed class PaymentGrain(IEventStore store, EventSerializer serializer, IPaymentGateway gateway, PayerProtector protector)
     : EventSourcedGrain<PaymentState>(store, serializer), IPaymentGrain
 {
-    private string PaymentId => GetPrimaryKeyString();
+    private string PaymentId => this.GetPrimaryKeyString();
 
     public async Task<PaymentView> Authorize(PaymentRequest request, CancellationToken cancellationToken)
     {

@@ -1,17 +1,23 @@
 using FirstViscount.Commerce.Accounts;
 using FirstViscount.Commerce.Sagas;
 using FirstViscount.EventSourcing;
-using FirstViscount.Reminders;
 
 namespace FirstViscount.Commerce.Registration;
 
+[GenerateSerializer, Alias("fv.registration-state")]
 public sealed class RegistrationState
 {
+    [Id(0)]
     public RegistrationPhase Phase { get; set; }
+
+    [Id(1)]
     public RegistrationRequest? Request { get; set; }
+
+    [Id(2)]
     public string? FailureReason { get; set; }
 
     /// <summary>It failed because another account has the e-mail (the API answers 409 for that).</summary>
+    [Id(3)]
     public bool EmailTaken { get; set; }
 
     public bool IsTerminal => Phase is RegistrationPhase.Completed or RegistrationPhase.Failed;
@@ -28,14 +34,14 @@ public sealed class RegistrationSagaGrain(
     IPreferencesStore preferences,
     IEventStore events,
     EventSerializer serializer,
-    IReminderRegistry reminders,
-    RegistrationOptions options) : Grain, IRegistrationSagaGrain
+    RegistrationOptions options,
+    TimeProvider time) : Grain, IRegistrationSagaGrain, IRemindable
 {
     private const string ResumeReminder = "resume";
 
     private RegistrationState State => saga.State;
 
-    private string CustomerId => GetPrimaryKeyString();
+    private string CustomerId => this.GetPrimaryKeyString();
 
     public async Task<RegistrationStatus> Register(RegistrationRequest request)
     {
@@ -45,7 +51,7 @@ public sealed class RegistrationSagaGrain(
         }
         if (State.Phase == RegistrationPhase.NotStarted)
         {
-            await reminders.RegisterOrUpdateAsync(GrainId, ResumeReminder, GrainContext.TimeProvider.GetUtcNow() + options.ResumeInterval, options.ResumeInterval);
+            await this.RegisterOrUpdateReminder(ResumeReminder, options.ResumeInterval, options.ResumeInterval);
             await PersistAsync(RegistrationPhase.CreatingAccount, state => state.Request = request);
         }
         await RunAsync();
@@ -54,7 +60,7 @@ public sealed class RegistrationSagaGrain(
 
     public Task<RegistrationStatus> Status() => Task.FromResult(Current());
 
-    public async Task ReceiveReminder(string reminderName, CancellationToken cancellationToken)
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (State.Phase != RegistrationPhase.NotStarted)
         {
@@ -104,7 +110,10 @@ public sealed class RegistrationSagaGrain(
                     break;
             }
         }
-        await reminders.UnregisterAsync(GrainId, ResumeReminder);
+        if (await this.GetReminder(ResumeReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
     }
 
     private async Task Step(StepPolicy policy, string what, Func<CancellationToken, Task> action, RegistrationPhase next)
@@ -127,8 +136,8 @@ public sealed class RegistrationSagaGrain(
             return;
         }
         var request = State.Request!;
-        var welcome = serializer.Serialize(new CustomerWelcomed(CustomerId, request.Email, request.Name, GrainContext.TimeProvider.GetUtcNow()),
-            new EventMetadata(CorrelationId: CustomerId, Actor: GrainId.ToString()));
+        var welcome = serializer.Serialize(new CustomerWelcomed(CustomerId, request.Email, request.Name, time.GetUtcNow()),
+            new EventMetadata(CorrelationId: CustomerId, Actor: this.GetGrainId().ToString()));
         await events.AppendAsync(stream, ExpectedVersion.Any, [welcome], cancellationToken);
     }
 

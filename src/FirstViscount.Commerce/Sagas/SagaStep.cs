@@ -1,4 +1,7 @@
+using System.Data.Common;
 using FirstViscount.Commerce.Payments;
+using FirstViscount.EventSourcing;
+
 
 namespace FirstViscount.Commerce.Sagas;
 
@@ -52,9 +55,14 @@ public static class SagaStep
         }
     }
 
+    /// <summary>
+    /// Errors worth another attempt: timeouts and cancellations, the cluster's own (an unreachable or dead silo, a
+    /// rejected message, a storage failure or version conflict, all OrleansException), a database or store that
+    /// does not answer, an event stream another activation appended to, and a payment gateway hiccup.
+    /// </summary>
     public static bool IsTransient(Exception error) =>
-        error is TimeoutException or OperationCanceledException or GrainCallTimeoutException or SiloUnavailableException
-            or PaymentGatewayUnavailableException or GrainStorageException or InconsistentStateException;
+        error is TimeoutException or OperationCanceledException or OrleansException or DbException or DependencyUnavailableException
+            or WrongExpectedVersionException or PaymentGatewayUnavailableException;
 
     private static string Describe(Exception error) => error is TimeoutException or OperationCanceledException ? "timed out" : error.Message;
 }

@@ -3,13 +3,17 @@ using FirstViscount.Commerce.Accounts;
 using FirstViscount.Commerce.Carts;
 using FirstViscount.Commerce.Inventory;
 using FirstViscount.Commerce.Orders;
+using FirstViscount.EventSourcing;
 using Microsoft.AspNetCore.Diagnostics;
+using Npgsql;
+using Orleans.Storage;
+using StackExchange.Redis;
 
 namespace FirstViscount.SiloHost.Gateway;
 
 /// <summary>
 /// Turns exceptions into RFC 9457 problem details: domain refusals become 4xx, malformed input 400, and a
-/// dependency that is down 503 with Retry-After. Only a bug yields 500.
+/// dependency that is down (a silo, PostgreSQL, Redis) 503 with Retry-After. Only a bug yields 500.
 /// </summary>
 internal sealed class ExceptionMapping(IProblemDetailsService problems) : IExceptionHandler
 {
@@ -20,11 +24,11 @@ internal sealed class ExceptionMapping(IProblemDetailsService problems) : IExcep
             BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == 413 ? "The request body is too large." : "The request is malformed."),
             JsonException => (400, "The request body is not valid JSON for this route."),
             ArgumentException => (400, "The request is invalid."),
-            Npgsql.PostgresException { SqlState: "22021" or "22P05" or "54000" } => (400, "The request contains text that cannot be stored."),
+            PostgresException { SqlState: "22021" or "22P05" or "54000" } => (400, "The request contains text that cannot be stored."),
             UnknownSkuException => (404, "No such product."),
             EmailTakenException => (409, "The e-mail address is already registered."),
             OrderStateConflictException or StockConflictException => (409, "The request conflicts with the current state."),
-            SiloUnavailableException or GrainStorageException or GrainCallTimeoutException or TimeoutException => (503, "A dependency is unavailable; retry shortly."),
+            _ when IsUnavailable(exception) => (503, "A dependency is unavailable; retry shortly."),
             _ => (500, "An unexpected error occurred."),
         };
         context.Response.StatusCode = status;
@@ -38,5 +42,22 @@ internal sealed class ExceptionMapping(IProblemDetailsService problems) : IExcep
             Exception = exception,
             ProblemDetails = { Status = status, Title = title, Detail = status == 500 ? null : exception.Message },
         });
+    }
+
+    /// <summary>
+    /// A silo, PostgreSQL or Redis did not answer, or a concurrent writer won a race (a retry reads the new state).
+    /// Storage errors reach here wrapped by Orleans, so the whole chain of inner exceptions is looked at.
+    /// </summary>
+    private static bool IsUnavailable(Exception exception)
+    {
+        for (Exception? error = exception; error is not null; error = error.InnerException)
+        {
+            if (error is DependencyUnavailableException or SiloUnavailableException or OrleansMessageRejectionException or TimeoutException
+                or NpgsqlException or RedisException or InconsistentStateException or WrongExpectedVersionException)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 }

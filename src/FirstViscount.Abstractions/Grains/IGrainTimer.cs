@@ -1,8 +1,0 @@
-namespace FirstViscount;
-
-/// <summary>A timer registered by a grain. Dispose to stop it; it also stops when the activation ends.</summary>
-public interface IGrainTimer : IDisposable
-{
-    /// <summary>Changes when the timer next fires and its period.</summary>
-    void Change(TimeSpan dueTime, TimeSpan period);
-}

@@ -1,0 +1,99 @@
+using FirstViscount.Commerce.Accounts;
+using FirstViscount.Commerce.Catalog;
+using FirstViscount.Commerce.Payments;
+using FirstViscount.EventSourcing;
+using FirstViscount.Postgres;
+using FirstViscount.Postgres.EventStore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+using Orleans.Serialization;
+using Orleans.Storage;
+using StackExchange.Redis;
+
+namespace FirstViscount.Commerce.Hosting;
+
+/// <summary>Puts the shop's domain into an Orleans silo: its grains' services, storage providers and reminders.</summary>
+public static class CommerceSiloBuilderExtensions
+{
+    public static ISiloBuilder AddFirstViscountCommerce(this ISiloBuilder silo, Action<CommerceSiloOptions>? configure = null)
+    {
+        var options = new CommerceSiloOptions();
+        configure?.Invoke(options);
+        options.Validate();
+        var services = silo.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(CommerceEvents.CreateSerializer());
+        services.AddSingleton<IPaymentGateway, PaymentGatewaySimulator>();
+        // In memory nothing outlives the process, so a key of its own is enough; stored data needs a kept key.
+        services.AddSingleton(new PayerProtector(options.PayerKey is { Length: > 0 } key ? key : PayerProtector.NewKey()));
+        services.AddSingleton(options.Checkout);
+        services.AddSingleton(options.Registration);
+        // Stored state uses the Orleans serializer: [Alias] and [Id] keep it readable when classes are renamed.
+        services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
+        services.Configure<ExceptionSerializationOptions>(exceptions =>
+        {
+            // So that a database's or Redis's error reaches a caller on another silo with its type and message.
+            exceptions.SupportedNamespacePrefixes.Add("Npgsql");
+            exceptions.SupportedNamespacePrefixes.Add("StackExchange.Redis");
+        });
+        if (options.IsDurable)
+        {
+            AddDurableStores(silo, options);
+        }
+        else
+        {
+            AddInMemoryStores(silo);
+        }
+        return silo;
+    }
+
+    private static void AddDurableStores(ISiloBuilder silo, CommerceSiloOptions options)
+    {
+        var primary = options.PostgresConnectionStrings[0];
+        var services = silo.Services;
+        silo.AddPostgresGrainStorageAsDefault(storage => storage.ConnectionStrings.AddRange(options.PostgresConnectionStrings));
+        silo.UsePostgresReminderService(primary);
+        services.TryAddSingleton<IConnectionMultiplexer>(_ => ConnectRedis(options.RedisConfiguration!));
+        silo.AddRedisGrainStorage(CommerceStorage.Carts, carts => carts.Configure<IConnectionMultiplexer>((redis, connection) =>
+        {
+            redis.ConfigurationOptions = ConfigurationOptions.Parse(options.RedisConfiguration!); // validated by the provider; the connection is shared
+            redis.CreateMultiplexer = _ => Task.FromResult((connection, IsShared: true));
+            redis.EntryExpiry = options.CartTimeToLive; // renewed by every write
+            redis.DeleteStateOnClear = true;
+        }));
+        // The primary database's data source, for the event store and the stores below (disposed with the silo's data sources).
+        services.AddSingleton(sources => sources.GetRequiredService<PostgresDataSources>().Get(primary));
+        services.AddSingleton(sources => new PostgresEventStore(sources.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<IEventStore>(sources => sources.GetRequiredService<PostgresEventStore>());
+        services.AddSingleton(sources => new PostgresCatalog(sources.GetRequiredService<NpgsqlDataSource>(),
+            sources.GetRequiredService<IConnectionMultiplexer>(), sources.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IProductCatalog>(sources => sources.GetRequiredService<PostgresCatalog>());
+        services.AddSingleton<IAccountStore>(sources => new PostgresAccountStore(sources.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<IPreferencesStore>(sources => new RedisPreferencesStore(sources.GetRequiredService<IConnectionMultiplexer>()));
+    }
+
+    private static void AddInMemoryStores(ISiloBuilder silo)
+    {
+        var services = silo.Services;
+        silo.AddMemoryGrainStorageAsDefault();
+        silo.AddMemoryGrainStorage(CommerceStorage.Carts);
+        silo.UseInMemoryReminderService();
+        services.AddSingleton<IEventStore, InMemoryEventStore>();
+        services.AddSingleton<InMemoryProductCatalog>();
+        services.AddSingleton<IProductCatalog>(sources => sources.GetRequiredService<InMemoryProductCatalog>());
+        services.AddSingleton<IAccountStore, InMemoryAccountStore>();
+        services.AddSingleton<IPreferencesStore, InMemoryPreferencesStore>();
+    }
+
+    /// <summary>
+    /// The silo's one Redis connection, shared by membership, cart storage, preferences and the catalog cache.
+    /// It keeps reconnecting in the background, so a silo rides out a Redis restart.
+    /// </summary>
+    public static IConnectionMultiplexer ConnectRedis(string configuration)
+    {
+        var options = ConfigurationOptions.Parse(configuration);
+        options.AbortOnConnectFail = false;
+        return ConnectionMultiplexer.Connect(options);
+    }
+}
