@@ -1,6 +1,6 @@
 using FirstViscount.Analytics.ClickHouse;
 using FirstViscount.Analytics.Sink;
-using FirstViscount.Cluster.Tests;
+using FirstViscount.Tests;
 using FirstViscount.EventSourcing;
 using FirstViscount.Postgres;
 using Npgsql;

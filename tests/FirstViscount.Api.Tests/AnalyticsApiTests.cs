@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using FirstViscount.Cluster.Tests;
+using FirstViscount.Tests;
 using FirstViscount.SiloHost;
 using Microsoft.AspNetCore.Builder;
 using Npgsql;

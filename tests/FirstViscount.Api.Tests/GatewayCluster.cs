@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using FirstViscount.Cluster.Tests;
+using FirstViscount.Tests;
 using FirstViscount.SiloHost;
 using Microsoft.AspNetCore.Builder;
 

@@ -1,4 +1,4 @@
-using FirstViscount.Cluster.Tests;
+using FirstViscount.Tests;
 
 namespace FirstViscount.Cli.Tests;
 

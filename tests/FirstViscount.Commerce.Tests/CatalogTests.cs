@@ -1,4 +1,4 @@
-using FirstViscount.Cluster.Tests;
+using FirstViscount.Tests;
 using FirstViscount.Commerce.Catalog;
 using FirstViscount.Postgres;
 using FirstViscount.Redis.Client;

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace FirstViscount.Cluster.Tests;
+namespace FirstViscount.Tests;
 
 /// <summary>
 /// The servers deploy/services.sh starts. Override with FV_POSTGRES / FV_REDIS / FV_CLICKHOUSE; when one does not answer,

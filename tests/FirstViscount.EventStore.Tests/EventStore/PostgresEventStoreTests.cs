@@ -1,10 +1,11 @@
 using System.Text;
 using FirstViscount.EventSourcing;
 using FirstViscount.Postgres;
+using FirstViscount.Tests;
 using FirstViscount.Postgres.EventStore;
 using Npgsql;
 
-namespace FirstViscount.Cluster.Tests.EventStore;
+namespace FirstViscount.EventStore.Tests.EventStore;
 
 [Trait("Category", "Commerce")]
 public sealed class PostgresEventStoreTests
