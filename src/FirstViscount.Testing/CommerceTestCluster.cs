@@ -1,6 +1,7 @@
 using FirstViscount.Commerce.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Orleans.Configuration;
 using Orleans.Reminders;
 using Orleans.TestingHost;
 
@@ -26,12 +27,15 @@ public sealed class CommerceTestCluster
     private readonly InProcessTestClusterBuilder builder;
     private readonly List<Action<CommerceSiloOptions>> commerce = [];
     private readonly List<Action<IServiceCollection>> services = [];
+    private readonly List<Action<ISiloBuilder>> siloConfigurations = [];
     private FakeTimeProvider? time;
 
     public CommerceTestCluster(short silos = 3)
     {
         builder = new InProcessTestClusterBuilder(silos);
         builder.Options.ConfigureFileLogging = false; // TestingHost would write log files under bin/
+        // The test's client learns of silos started after it (when every first silo has been replaced) within a second.
+        builder.ConfigureClient(client => client.Configure<GatewayOptions>(gateways => gateways.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1)));
         builder.ConfigureSilo((_, silo) =>
         {
             silo.UseFirstViscountClusterTimings();
@@ -46,6 +50,10 @@ public sealed class CommerceTestCluster
             foreach (var configure in services)
             {
                 configure(silo.Services);
+            }
+            foreach (var configure in siloConfigurations)
+            {
+                configure(silo);
             }
             if (time is not null)
             {
@@ -81,6 +89,13 @@ public sealed class CommerceTestCluster
     public CommerceTestCluster ConfigureServices(Action<IServiceCollection> configure)
     {
         services.Add(configure);
+        return this;
+    }
+
+    /// <summary>Anything else about every silo (Orleans options, more providers).</summary>
+    public CommerceTestCluster ConfigureSilo(Action<ISiloBuilder> configure)
+    {
+        siloConfigurations.Add(configure);
         return this;
     }
 

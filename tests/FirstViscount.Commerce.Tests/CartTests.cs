@@ -1,7 +1,5 @@
-using FirstViscount.Tests;
 using FirstViscount.Commerce.Carts;
 using FirstViscount.Commerce.Catalog;
-using FirstViscount.Redis.Client;
 
 namespace FirstViscount.Commerce.Tests;
 
@@ -22,7 +20,7 @@ public sealed class CartTests
     public async Task Lines_are_added_updated_and_removed_and_the_total_follows()
     {
         await using var cluster = await CommerceCluster.DeployAsync(catalog: Catalog(("A", 10m), ("B", 2.5m)));
-        var cart = cluster.GrainFactory.GetGrain<ICartGrain>(CommerceCluster.Key("customer"));
+        var cart = cluster.Client.GetGrain<ICartGrain>(CommerceCluster.Key("customer"));
 
         await cart.SetItem("A", 2);
         await cart.SetItem("B", 4);
@@ -39,7 +37,7 @@ public sealed class CartTests
     {
         await using var cluster = await CommerceCluster.DeployAsync(catalog: Catalog(("A", 10m), ("B", 2.5m)));
         var customer = CommerceCluster.Key("customer");
-        var cart = cluster.GrainFactory.GetGrain<ICartGrain>(customer);
+        var cart = cluster.Client.GetGrain<ICartGrain>(customer);
 
         await cart.SetItem("A", 2);
         await cart.SetItem("B", 1);
@@ -58,7 +56,7 @@ public sealed class CartTests
     public async Task Unknown_skus_and_quantities_over_100_are_refused()
     {
         await using var cluster = await CommerceCluster.DeployAsync(catalog: Catalog(("A", 10m)));
-        var cart = cluster.GrainFactory.GetGrain<ICartGrain>(CommerceCluster.Key("customer"));
+        var cart = cluster.Client.GetGrain<ICartGrain>(CommerceCluster.Key("customer"));
 
         await Assert.ThrowsAsync<UnknownSkuException>(() => cart.SetItem("NOPE", 1));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => cart.SetItem("A", 101));
@@ -71,7 +69,7 @@ public sealed class CartTests
     {
         var catalog = Catalog(("A", 10m), ("B", 5m));
         await using var cluster = await CommerceCluster.DeployAsync(catalog: catalog);
-        var cart = cluster.GrainFactory.GetGrain<ICartGrain>(CommerceCluster.Key("customer"));
+        var cart = cluster.Client.GetGrain<ICartGrain>(CommerceCluster.Key("customer"));
         await cart.SetItem("A", 1);
         await cart.SetItem("B", 1);
 
@@ -90,18 +88,13 @@ public sealed class CartTests
     {
         await using var cluster = await CommerceCluster.DeployAsync(catalog: Catalog(("A", 10m)));
         var customer = CommerceCluster.Key("customer");
-        var cart = cluster.GrainFactory.GetGrain<ICartGrain>(customer);
+        var cart = cluster.Client.GetGrain<ICartGrain>(customer);
         await cart.SetItem("A", 2);
 
-        await using var redis = new RedisClient(RedisConnectionOptions.Parse(TestServers.Redis));
-        var ttl = await redis.TimeToLiveAsync($"fv:{cluster.Silos[0].Options.ServiceId}:state:cart:{customer}:cart");
-        Assert.InRange(TimeSpan.FromMilliseconds(ttl), TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1), TimeSpan.FromDays(7));
+        var ttl = await TestRedis.Connection.GetDatabase().KeyTimeToLiveAsync($"{cluster.Options.ServiceId}/state/cart/{customer}/cart");
+        Assert.InRange(ttl!.Value, TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1), TimeSpan.FromDays(7));
 
-        foreach (var silo in cluster.Silos.ToList())
-        {
-            await cluster.KillSiloAsync(silo);
-            await cluster.StartAdditionalSiloAsync();
-        }
+        await CommerceCluster.ReplaceEverySiloAsync(cluster, kill: true);
         Assert.Equal(2, (await cart.Get()).Items.Single().Quantity);
     }
 }

@@ -1,8 +1,7 @@
-using FirstViscount.Tests;
 using FirstViscount.Commerce.Catalog;
 using FirstViscount.Postgres;
-using FirstViscount.Redis.Client;
-using FirstViscount.Testing;
+using FirstViscount.Tests;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
 namespace FirstViscount.Commerce.Tests;
@@ -18,7 +17,7 @@ public sealed class CatalogTests
     });
 
     private static async Task<PostgresCatalog> CatalogAsync(TimeProvider? time = null) =>
-        new(await DataSource.Value, new RedisClient(RedisConnectionOptions.Parse(TestServers.Redis)), time ?? TimeProvider.System);
+        new(await DataSource.Value, TestRedis.Connection, time ?? TimeProvider.System);
 
     /// <summary>A word no other test uses, so searches see only this test's products.</summary>
     private static string Word() => "zq" + Guid.NewGuid().ToString("N")[..10];

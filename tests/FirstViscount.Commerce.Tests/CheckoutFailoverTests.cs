@@ -2,7 +2,7 @@ using FirstViscount.Commerce.Checkout;
 using FirstViscount.Commerce.Inventory;
 using FirstViscount.Commerce.Orders;
 using FirstViscount.Commerce.Payments;
-using FirstViscount.Invocation;
+using Orleans.TestingHost;
 using Xunit.Abstractions;
 using static FirstViscount.Commerce.Tests.CheckoutFixture;
 
@@ -31,15 +31,19 @@ public sealed class CheckoutFailoverTests(ITestOutputHelper output)
                 var (sku, quantity) = (skus[i % skus.Length], 1 + i % 3);
                 orders.Add((orderId, sku, quantity));
                 started.Add(orderId);
-                await cluster.GrainFactory.GetGrain<ICheckoutSagaGrain>(orderId).Start(Request(orderId, tokens[i % tokens.Length], (sku, quantity)));
+                await cluster.Client.GetGrain<ICheckoutSagaGrain>(orderId).Start(Request(orderId, tokens[i % tokens.Length], (sku, quantity)));
             }
             await Task.Delay(40 + 110 * wave); // each wave is cut at a later point of the saga
-            var victim = cluster.Silos.FirstOrDefault(s => started.Any(id => s.HostsActivationOf(IdOf<ICheckoutSagaGrain>(cluster, id))));
-            if (victim is not null)
+            var hosts = new Dictionary<string, InProcessSiloHandle?>();
+            foreach (var id in started)
             {
-                foreach (var id in started.Where(id => victim.HostsActivationOf(IdOf<ICheckoutSagaGrain>(cluster, id))))
+                hosts[id] = await CommerceCluster.SiloOfAsync(cluster, cluster.Client.GetGrain<ICheckoutSagaGrain>(id));
+            }
+            if (hosts.Values.FirstOrDefault(silo => silo is not null) is { } victim)
+            {
+                foreach (var id in started.Where(id => hosts[id] == victim))
                 {
-                    killedIn.Add((await cluster.GrainFactory.GetGrain<ICheckoutSagaGrain>(id).Status()).Phase);
+                    killedIn.Add((await cluster.Client.GetGrain<ICheckoutSagaGrain>(id).Status()).Phase);
                 }
                 await cluster.KillSiloAsync(victim);
                 await cluster.StartAdditionalSiloAsync();
@@ -58,14 +62,14 @@ public sealed class CheckoutFailoverTests(ITestOutputHelper output)
         foreach (var sku in skus)
         {
             var shipped = orders.Where(o => o.Sku == sku && outcomes[o.OrderId] == CheckoutPhase.Completed).Sum(o => o.Quantity);
-            var levels = await cluster.GrainFactory.GetGrain<IInventorySkuGrain>(sku).GetLevels();
+            var levels = await cluster.Client.GetGrain<IInventorySkuGrain>(sku).GetLevels();
             Assert.Equal(1_000 - shipped, levels.OnHand);
             Assert.Equal(0, levels.Reserved);
         }
         foreach (var (orderId, _, _) in orders)
         {
-            var payment = await cluster.GrainFactory.GetGrain<IPaymentGrain>(orderId).Get();
-            var order = (await cluster.GrainFactory.GetGrain<IOrderGrain>(orderId).Get())!;
+            var payment = await cluster.Client.GetGrain<IPaymentGrain>(orderId).Get();
+            var order = (await cluster.Client.GetGrain<IOrderGrain>(orderId).Get())!;
             if (outcomes[orderId] == CheckoutPhase.Completed)
             {
                 Assert.Equal(OrderStatus.Confirmed, order.Status);
@@ -80,7 +84,4 @@ public sealed class CheckoutFailoverTests(ITestOutputHelper output)
             }
         }
     }
-
-    private static GrainId IdOf<T>(Testing.TestCluster cluster, string key) where T : IGrainWithStringKey =>
-        ((GrainReference)(object)cluster.GrainFactory.GetGrain<T>(key)).GrainId;
 }

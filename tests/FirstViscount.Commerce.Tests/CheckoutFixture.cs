@@ -2,7 +2,7 @@ using FirstViscount.Commerce.Checkout;
 using FirstViscount.Commerce.Inventory;
 using FirstViscount.Commerce.Orders;
 using FirstViscount.Commerce.Payments;
-using FirstViscount.Testing;
+using Orleans.TestingHost;
 
 namespace FirstViscount.Commerce.Tests;
 
@@ -11,10 +11,10 @@ internal static class CheckoutFixture
 {
     public static readonly ShippingAddress Address = new("Ada Lovelace", "12 St James's Square", null, "London", "SW1Y 4JH", "GB");
 
-    public static async Task<string[]> StockAsync(TestCluster cluster, int skus, int quantity)
+    public static async Task<string[]> StockAsync(InProcessTestCluster cluster, int skus, int quantity)
     {
         var names = Enumerable.Range(0, skus).Select(i => CommerceCluster.Key($"sku{i}")).ToArray();
-        await Task.WhenAll(names.Select(sku => cluster.GrainFactory.GetGrain<IInventorySkuGrain>(sku).Receive(quantity, "stock")));
+        await Task.WhenAll(names.Select(sku => cluster.Client.GetGrain<IInventorySkuGrain>(sku).Receive(quantity, "stock")));
         return names;
     }
 
@@ -23,9 +23,9 @@ internal static class CheckoutFixture
             new PayerDetails("Ada Lovelace", "ada@example.com"));
 
     /// <summary>Waits (bounded) until the saga has finished, and returns how.</summary>
-    public static async Task<CheckoutStatus> FinishedAsync(TestCluster cluster, string orderId, int timeoutMs = 30_000)
+    public static async Task<CheckoutStatus> FinishedAsync(InProcessTestCluster cluster, string orderId, int timeoutMs = 30_000)
     {
-        var saga = cluster.GrainFactory.GetGrain<ICheckoutSagaGrain>(orderId);
+        var saga = cluster.Client.GetGrain<ICheckoutSagaGrain>(orderId);
         var deadline = Environment.TickCount64 + timeoutMs;
         while (true)
         {
@@ -34,7 +34,7 @@ internal static class CheckoutFixture
             {
                 status = await saga.Status();
             }
-            catch (SiloUnavailableException)
+            catch (OrleansException)
             {
                 // its silo was just killed: ask again
             }

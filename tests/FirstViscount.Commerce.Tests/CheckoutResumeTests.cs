@@ -1,11 +1,10 @@
-using System.Text.Json;
 using FirstViscount.Commerce.Checkout;
 using FirstViscount.Commerce.Inventory;
 using FirstViscount.Commerce.Orders;
 using FirstViscount.Commerce.Payments;
-using FirstViscount.Reminders;
-using FirstViscount.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
+using Orleans.TestingHost;
 using static FirstViscount.Commerce.Tests.CheckoutFixture;
 
 namespace FirstViscount.Commerce.Tests;
@@ -33,7 +32,9 @@ public sealed class CheckoutResumeTests
     public async Task A_saga_interrupted_in_any_phase_is_resumed_and_finishes_exactly_once(CheckoutPhase persisted, DoneBeforeCrash done, CheckoutPhase expected)
     {
         var gateway = new PaymentGatewaySimulator();
-        await using var cluster = await CommerceCluster.DeployAsync(gateway: gateway);
+        // Reminders written to the table behind the silos' backs are picked up when the silos re-read it.
+        await using var cluster = await CommerceCluster.DeployAsync(gateway: gateway, silo: silo => silo.Configure<ReminderOptions>(reminders =>
+            (reminders.RefreshReminderListPeriod, reminders.ReminderLoadingWindow) = (TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5))));
         var sku = (await StockAsync(cluster, 1, 10))[0];
         var orderId = CommerceCluster.Key($"resume-{persisted}-{done}");
         var request = Request(orderId, "tok_ok", (sku, 3));
@@ -42,26 +43,26 @@ public sealed class CheckoutResumeTests
         var status = await FinishedAsync(cluster, orderId);
 
         Assert.Equal(expected, status.Phase);
-        var levels = await cluster.GrainFactory.GetGrain<IInventorySkuGrain>(sku).GetLevels();
-        var payment = await cluster.GrainFactory.GetGrain<IPaymentGrain>(orderId).Get();
+        var levels = await cluster.Client.GetGrain<IInventorySkuGrain>(sku).GetLevels();
+        var payment = await cluster.Client.GetGrain<IPaymentGrain>(orderId).Get();
         if (expected == CheckoutPhase.Completed)
         {
             Assert.Equal((7, 0), (levels.OnHand, levels.Reserved));
             Assert.Equal(1, gateway.CapturesOf(payment.AuthorizationReference!));
-            Assert.Equal(OrderStatus.Confirmed, (await cluster.GrainFactory.GetGrain<IOrderGrain>(orderId).Get())!.Status);
+            Assert.Equal(OrderStatus.Confirmed, (await cluster.Client.GetGrain<IOrderGrain>(orderId).Get())!.Status);
         }
         else
         {
             Assert.Equal((10, 0), (levels.OnHand, levels.Reserved));
             Assert.Equal(PaymentStatus.Refunded, payment.Status);
-            Assert.Equal(OrderStatus.Failed, (await cluster.GrainFactory.GetGrain<IOrderGrain>(orderId).Get())!.Status);
+            Assert.Equal(OrderStatus.Failed, (await cluster.Client.GetGrain<IOrderGrain>(orderId).Get())!.Status);
         }
     }
 
     /// <summary>Performs the saga's actions up to <paramref name="done"/>, then leaves exactly what a crashed saga leaves: its state and its reminder.</summary>
-    private static async Task ActAsIfCrashedAsync(TestCluster cluster, CheckoutRequest request, CheckoutPhase persisted, DoneBeforeCrash done)
+    private static async Task ActAsIfCrashedAsync(InProcessTestCluster cluster, CheckoutRequest request, CheckoutPhase persisted, DoneBeforeCrash done)
     {
-        var factory = cluster.GrainFactory;
+        var factory = cluster.Client;
         var order = factory.GetGrain<IOrderGrain>(request.OrderId);
         var line = request.Lines[0];
         await order.Place(new PlaceOrder(request.CustomerId, request.Lines, request.Currency, request.ShippingAddress));
@@ -86,12 +87,13 @@ public sealed class CheckoutResumeTests
             await order.Confirm();
         }
 
-        var silo = cluster.Silos[0];
+        var services = cluster.GetSiloServiceProvider();
+        var saga = GrainId.Create("checkout-saga", request.OrderId);
         var state = new CheckoutState { Phase = persisted, Request = request, FailureReason = persisted == CheckoutPhase.Compensating ? "simulated failure" : null };
-        var storage = silo.Services.GetRequiredKeyedService<IGrainStorage>("Default");
-        await storage.WriteAsync(new GrainStateKey(silo.Options.ServiceId, "checkout-saga", request.OrderId, "checkout"),
-            JsonSerializer.SerializeToUtf8Bytes(state, new JsonSerializerOptions { IncludeFields = true }), null, CancellationToken.None);
-        await silo.Services.GetRequiredService<IReminderRegistry>()
-            .RegisterOrUpdateAsync(new GrainId("checkout-saga", request.OrderId), "resume", DateTimeOffset.UtcNow, TimeSpan.FromSeconds(1));
+        await services.GetRequiredKeyedService<IGrainStorage>("Default").WriteStateAsync("checkout", saga, new GrainState<CheckoutState>(state));
+        await services.GetRequiredService<IReminderTable>().UpsertRow(new ReminderEntry
+        {
+            GrainId = saga, ReminderName = "resume", StartAt = DateTime.UtcNow, Period = TimeSpan.FromSeconds(1),
+        });
     }
 }

@@ -2,6 +2,7 @@ using FirstViscount.Commerce.Checkout;
 using FirstViscount.Commerce.Inventory;
 using FirstViscount.Commerce.Orders;
 using FirstViscount.Commerce.Payments;
+using Orleans.TestingHost;
 using static FirstViscount.Commerce.Tests.CheckoutFixture;
 
 namespace FirstViscount.Commerce.Tests;
@@ -17,18 +18,18 @@ public sealed class CheckoutTests
         var skus = await StockAsync(cluster, 2, 10);
         var orderId = CommerceCluster.Key("order");
 
-        await cluster.GrainFactory.GetGrain<ICheckoutSagaGrain>(orderId).Start(Request(orderId, "tok_ok", (skus[0], 2), (skus[1], 1)));
+        await cluster.Client.GetGrain<ICheckoutSagaGrain>(orderId).Start(Request(orderId, "tok_ok", (skus[0], 2), (skus[1], 1)));
 
         Assert.Equal(CheckoutPhase.Completed, (await FinishedAsync(cluster, orderId)).Phase);
-        var order = (await cluster.GrainFactory.GetGrain<IOrderGrain>(orderId).Get())!;
+        var order = (await cluster.Client.GetGrain<IOrderGrain>(orderId).Get())!;
         Assert.Equal(OrderStatus.Confirmed, order.Status);
         Assert.Equal(37.50m, order.Total);
         Assert.Equal((8, 0), await LevelsAsync(cluster, skus[0]));
-        var payment = await cluster.GrainFactory.GetGrain<IPaymentGrain>(orderId).Get();
+        var payment = await cluster.Client.GetGrain<IPaymentGrain>(orderId).Get();
         Assert.Equal(PaymentStatus.Captured, payment.Status);
         Assert.Equal(1, gateway.CapturesOf(payment.AuthorizationReference!));
         Assert.Equal(["order.placed", "order.reserved", "order.paid", "order.confirmed"],
-            (await cluster.GrainFactory.GetGrain<IOrderGrain>(orderId).History()).Select(h => h.Type));
+            (await cluster.Client.GetGrain<IOrderGrain>(orderId).History()).Select(h => h.Type));
     }
 
     [Theory]
@@ -40,16 +41,16 @@ public sealed class CheckoutTests
         var skus = await StockAsync(cluster, 1, 5);
         var orderId = CommerceCluster.Key(token);
 
-        await cluster.GrainFactory.GetGrain<ICheckoutSagaGrain>(orderId).Start(Request(orderId, token, (skus[0], 3)));
+        await cluster.Client.GetGrain<ICheckoutSagaGrain>(orderId).Start(Request(orderId, token, (skus[0], 3)));
 
         var status = await FinishedAsync(cluster, orderId);
         Assert.Equal(CheckoutPhase.Failed, status.Phase);
         Assert.Contains(reason, status.FailureReason);
-        var order = (await cluster.GrainFactory.GetGrain<IOrderGrain>(orderId).Get())!;
+        var order = (await cluster.Client.GetGrain<IOrderGrain>(orderId).Get())!;
         Assert.Equal(OrderStatus.Failed, order.Status);
         Assert.Equal(status.FailureReason, order.FailureReason);
         Assert.Equal((5, 0), await LevelsAsync(cluster, skus[0]));
-        Assert.NotEqual(PaymentStatus.Captured, (await cluster.GrainFactory.GetGrain<IPaymentGrain>(orderId).Get()).Status);
+        Assert.NotEqual(PaymentStatus.Captured, (await cluster.Client.GetGrain<IPaymentGrain>(orderId).Get()).Status);
     }
 
     [Fact]
@@ -60,10 +61,10 @@ public sealed class CheckoutTests
         var skus = await StockAsync(cluster, 1, 5);
         var orderId = CommerceCluster.Key("flaky");
 
-        await cluster.GrainFactory.GetGrain<ICheckoutSagaGrain>(orderId).Start(Request(orderId, "tok_flaky", (skus[0], 1)));
+        await cluster.Client.GetGrain<ICheckoutSagaGrain>(orderId).Start(Request(orderId, "tok_flaky", (skus[0], 1)));
 
         Assert.Equal(CheckoutPhase.Completed, (await FinishedAsync(cluster, orderId)).Phase);
-        var payment = await cluster.GrainFactory.GetGrain<IPaymentGrain>(orderId).Get();
+        var payment = await cluster.Client.GetGrain<IPaymentGrain>(orderId).Get();
         Assert.Equal(1, gateway.CapturesOf(payment.AuthorizationReference!));
     }
 
@@ -74,7 +75,7 @@ public sealed class CheckoutTests
         var skus = await StockAsync(cluster, 2, 2);
         var orderId = CommerceCluster.Key("short");
 
-        await cluster.GrainFactory.GetGrain<ICheckoutSagaGrain>(orderId).Start(Request(orderId, "tok_ok", (skus[0], 1), (skus[1], 3)));
+        await cluster.Client.GetGrain<ICheckoutSagaGrain>(orderId).Start(Request(orderId, "tok_ok", (skus[0], 1), (skus[1], 3)));
 
         var status = await FinishedAsync(cluster, orderId);
         Assert.Equal(CheckoutPhase.Failed, status.Phase);
@@ -89,13 +90,13 @@ public sealed class CheckoutTests
         var skus = await StockAsync(cluster, 1, 10);
         var orderId = CommerceCluster.Key("twice");
         var request = Request(orderId, "tok_ok", (skus[0], 2));
-        var saga = cluster.GrainFactory.GetGrain<ICheckoutSagaGrain>(orderId);
+        var saga = cluster.Client.GetGrain<ICheckoutSagaGrain>(orderId);
 
         await Task.WhenAll(saga.Start(request), saga.Start(request));
         await FinishedAsync(cluster, orderId);
         await saga.Start(request);
 
-        Assert.Single(await cluster.GrainFactory.GetGrain<IOrderGrain>(orderId).History(), h => h.Type == "order.placed");
+        Assert.Single(await cluster.Client.GetGrain<IOrderGrain>(orderId).History(), h => h.Type == "order.placed");
         Assert.Equal((8, 0), await LevelsAsync(cluster, skus[0]));
     }
 
@@ -105,25 +106,25 @@ public sealed class CheckoutTests
         await using var cluster = await CommerceCluster.DeployAsync();
         var skus = await StockAsync(cluster, 1, 4);
         var pending = CommerceCluster.Key("cancel");
-        var saga = cluster.GrainFactory.GetGrain<ICheckoutSagaGrain>(pending);
+        var saga = cluster.Client.GetGrain<ICheckoutSagaGrain>(pending);
         await saga.Start(Request(pending, "tok_timeout", (skus[0], 2))); // payment hangs: still cancellable
 
         await saga.Cancel("changed my mind");
 
         var status = await FinishedAsync(cluster, pending);
         Assert.Equal(CheckoutPhase.Cancelled, status.Phase);
-        Assert.Equal(OrderStatus.Cancelled, (await cluster.GrainFactory.GetGrain<IOrderGrain>(pending).Get())!.Status);
+        Assert.Equal(OrderStatus.Cancelled, (await cluster.Client.GetGrain<IOrderGrain>(pending).Get())!.Status);
         Assert.Equal((4, 0), await LevelsAsync(cluster, skus[0]));
 
         var confirmed = CommerceCluster.Key("confirmed");
-        await cluster.GrainFactory.GetGrain<ICheckoutSagaGrain>(confirmed).Start(Request(confirmed, "tok_ok", (skus[0], 1)));
+        await cluster.Client.GetGrain<ICheckoutSagaGrain>(confirmed).Start(Request(confirmed, "tok_ok", (skus[0], 1)));
         await FinishedAsync(cluster, confirmed);
-        await Assert.ThrowsAsync<OrderStateConflictException>(() => cluster.GrainFactory.GetGrain<ICheckoutSagaGrain>(confirmed).Cancel("too late"));
+        await Assert.ThrowsAsync<OrderStateConflictException>(() => cluster.Client.GetGrain<ICheckoutSagaGrain>(confirmed).Cancel("too late"));
     }
 
-    private static async Task<(int OnHand, int Reserved)> LevelsAsync(Testing.TestCluster cluster, string sku)
+    private static async Task<(int OnHand, int Reserved)> LevelsAsync(InProcessTestCluster cluster, string sku)
     {
-        var levels = await cluster.GrainFactory.GetGrain<IInventorySkuGrain>(sku).GetLevels();
+        var levels = await cluster.Client.GetGrain<IInventorySkuGrain>(sku).GetLevels();
         return (levels.OnHand, levels.Reserved);
     }
 }

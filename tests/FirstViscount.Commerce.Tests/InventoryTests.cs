@@ -1,7 +1,7 @@
 using System.Text;
 using FirstViscount.Commerce.Inventory;
 using FirstViscount.EventSourcing;
-using FirstViscount.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace FirstViscount.Commerce.Tests;
 
@@ -15,7 +15,7 @@ public sealed class InventoryTests
     {
         await using var cluster = await CommerceCluster.DeployAsync();
         var sku = CommerceCluster.Key("hot");
-        var inventory = cluster.GrainFactory.GetGrain<IInventorySkuGrain>(sku);
+        var inventory = cluster.Client.GetGrain<IInventorySkuGrain>(sku);
         await inventory.Receive(50, "initial stock");
 
         var results = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => inventory.Reserve($"order-{i}", 1, Hold)));
@@ -40,7 +40,7 @@ public sealed class InventoryTests
     public async Task Reserving_twice_for_the_same_order_holds_stock_once()
     {
         await using var cluster = await CommerceCluster.DeployAsync();
-        var inventory = cluster.GrainFactory.GetGrain<IInventorySkuGrain>(CommerceCluster.Key("idempotent"));
+        var inventory = cluster.Client.GetGrain<IInventorySkuGrain>(CommerceCluster.Key("idempotent"));
         await inventory.Receive(10, "stock");
 
         var first = await inventory.Reserve("order-1", 3, Hold);
@@ -55,7 +55,7 @@ public sealed class InventoryTests
     public async Task Committing_ships_the_held_stock_once_and_a_later_release_changes_nothing()
     {
         await using var cluster = await CommerceCluster.DeployAsync();
-        var inventory = cluster.GrainFactory.GetGrain<IInventorySkuGrain>(CommerceCluster.Key("commit"));
+        var inventory = cluster.Client.GetGrain<IInventorySkuGrain>(CommerceCluster.Key("commit"));
         await inventory.Receive(10, "stock");
         await inventory.Reserve("order-1", 4, Hold);
 
@@ -72,7 +72,7 @@ public sealed class InventoryTests
     public async Task An_adjustment_below_what_is_reserved_is_refused()
     {
         await using var cluster = await CommerceCluster.DeployAsync();
-        var inventory = cluster.GrainFactory.GetGrain<IInventorySkuGrain>(CommerceCluster.Key("adjust"));
+        var inventory = cluster.Client.GetGrain<IInventorySkuGrain>(CommerceCluster.Key("adjust"));
         await inventory.Receive(10, "stock");
         await inventory.Reserve("order-1", 8, Hold);
 
@@ -87,7 +87,7 @@ public sealed class InventoryTests
     {
         await using var cluster = await CommerceCluster.DeployAsync();
         var sku = CommerceCluster.Key("low");
-        var inventory = cluster.GrainFactory.GetGrain<IInventorySkuGrain>(sku);
+        var inventory = cluster.Client.GetGrain<IInventorySkuGrain>(sku);
         await inventory.Receive(10, "stock");
         await inventory.SetReorderPoint(5);
 
@@ -106,18 +106,18 @@ public sealed class InventoryTests
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var cluster = await CommerceCluster.DeployAsync(time);
-        var inventory = cluster.GrainFactory.GetGrain<IInventorySkuGrain>(CommerceCluster.Key("expiry"));
+        var inventory = cluster.Client.GetGrain<IInventorySkuGrain>(CommerceCluster.Key("expiry"));
         await inventory.Receive(5, "stock");
         await inventory.Reserve("order-1", 2, Hold);
         await inventory.Reserve("order-2", 1, Hold + TimeSpan.FromMinutes(10));
 
-        await cluster.AdvanceTimeAsync(time, TimeSpan.FromMinutes(14), step: TimeSpan.FromSeconds(5));
+        await CommerceCluster.AdvanceTimeAsync(time, TimeSpan.FromMinutes(14), step: TimeSpan.FromSeconds(5));
         Assert.Equal(2, (await inventory.GetLevels()).Available);
 
-        await cluster.AdvanceTimeAsync(time, TimeSpan.FromMinutes(2), step: TimeSpan.FromSeconds(5));
+        await CommerceCluster.AdvanceTimeAsync(time, TimeSpan.FromMinutes(2), step: TimeSpan.FromSeconds(5));
         Assert.Equal(4, (await inventory.GetLevels()).Available);
 
-        await cluster.AdvanceTimeAsync(time, TimeSpan.FromMinutes(10), step: TimeSpan.FromSeconds(5));
+        await CommerceCluster.AdvanceTimeAsync(time, TimeSpan.FromMinutes(10), step: TimeSpan.FromSeconds(5));
         Assert.Equal(5, (await inventory.GetLevels()).Available);
     }
 
@@ -138,7 +138,7 @@ public sealed class InventoryTests
         var upcast = Assert.IsType<StockReserved>(CommerceEvents.CreateSerializer().Deserialize(recorded));
         Assert.Equal(reservedAt + InventorySkuGrain.DefaultHold, upcast.ExpiresAt);
 
-        var levels = await cluster.GrainFactory.GetGrain<IInventorySkuGrain>(sku).GetLevels();
+        var levels = await cluster.Client.GetGrain<IInventorySkuGrain>(sku).GetLevels();
         Assert.Equal((9, 4, 5), (levels.OnHand, levels.Reserved, levels.Available));
     }
 
@@ -147,7 +147,7 @@ public sealed class InventoryTests
     {
         await using var cluster = await CommerceCluster.DeployAsync();
         var sku = CommerceCluster.Key("snapshot");
-        var inventory = cluster.GrainFactory.GetGrain<IInventorySkuGrain>(sku);
+        var inventory = cluster.Client.GetGrain<IInventorySkuGrain>(sku);
 
         for (var round = 0; round < 11; round++)
         {
@@ -162,10 +162,7 @@ public sealed class InventoryTests
         }
         Assert.NotNull(snapshot);
         Assert.InRange(snapshot.Version, 1000, 1100);
-        foreach (var silo in cluster.Silos.ToList())
-        {
-            await cluster.RestartSiloAsync(silo); // every activation is gone: the next call rebuilds from the snapshot
-        }
+        await CommerceCluster.ReplaceEverySiloAsync(cluster, kill: false); // every activation is gone: the next call rebuilds from the snapshot
         Assert.Equal(1100, (await inventory.GetLevels()).OnHand);
     }
 }

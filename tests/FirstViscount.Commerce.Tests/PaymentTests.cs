@@ -11,7 +11,7 @@ public sealed class PaymentTests
     {
         await using var cluster = await CommerceCluster.DeployAsync();
         var paymentId = CommerceCluster.Key("payment");
-        var payment = cluster.GrainFactory.GetGrain<IPaymentGrain>(paymentId);
+        var payment = cluster.Client.GetGrain<IPaymentGrain>(paymentId);
         var payer = new PayerDetails("Katherine Johnson", $"{paymentId}@example.com");
 
         await payment.Authorize(new PaymentRequest(paymentId, 99.90m, "EUR", "tok_ok", payer), CancellationToken.None);
@@ -32,7 +32,7 @@ public sealed class PaymentTests
         var gateway = new PaymentGatewaySimulator();
         await using var cluster = await CommerceCluster.DeployAsync(gateway: gateway);
         var paymentId = CommerceCluster.Key("payment");
-        var payment = cluster.GrainFactory.GetGrain<IPaymentGrain>(paymentId);
+        var payment = cluster.Client.GetGrain<IPaymentGrain>(paymentId);
         var request = new PaymentRequest(paymentId, 10m, "EUR", "tok_ok", new PayerDetails("A", "a@example.com"));
 
         var first = await payment.Authorize(request, CancellationToken.None);

@@ -1,7 +1,6 @@
-using FirstViscount.Tests;
 using FirstViscount.Commerce.Accounts;
 using FirstViscount.Commerce.Registration;
-using FirstViscount.Redis.Client;
+using FirstViscount.Tests;
 using Npgsql;
 
 namespace FirstViscount.Commerce.Tests;
@@ -10,7 +9,7 @@ namespace FirstViscount.Commerce.Tests;
 public sealed class RegistrationTests
 {
     private static readonly PostgresAccountStore Accounts = new(NpgsqlDataSource.Create(TestServers.Postgres));
-    private static readonly RedisPreferencesStore Preferences = new(new RedisClient(RedisConnectionOptions.Parse(TestServers.Redis)));
+    private static readonly RedisPreferencesStore Preferences = new(TestRedis.Connection);
 
     private static RegistrationRequest Request(string customerId, string email) =>
         new(customerId, email, "Grace Hopper", AccountPasswords.Hash("correct horse battery staple"));
@@ -21,7 +20,7 @@ public sealed class RegistrationTests
         await using var cluster = await CommerceCluster.DeployAsync();
         var customerId = CommerceCluster.Key("customer");
         var email = $"{customerId}@example.com";
-        var saga = cluster.GrainFactory.GetGrain<IRegistrationSagaGrain>(customerId);
+        var saga = cluster.Client.GetGrain<IRegistrationSagaGrain>(customerId);
 
         var status = await saga.Register(Request(customerId, email));
         await saga.Register(Request(customerId, email)); // again: nothing new
@@ -42,10 +41,10 @@ public sealed class RegistrationTests
         await using var cluster = await CommerceCluster.DeployAsync();
         var first = CommerceCluster.Key("first");
         var email = $"{first}@example.com";
-        await cluster.GrainFactory.GetGrain<IRegistrationSagaGrain>(first).Register(Request(first, email));
+        await cluster.Client.GetGrain<IRegistrationSagaGrain>(first).Register(Request(first, email));
 
         var second = CommerceCluster.Key("second");
-        var status = await cluster.GrainFactory.GetGrain<IRegistrationSagaGrain>(second).Register(Request(second, email.ToUpperInvariant()));
+        var status = await cluster.Client.GetGrain<IRegistrationSagaGrain>(second).Register(Request(second, email.ToUpperInvariant()));
 
         Assert.Equal(RegistrationPhase.Failed, status.Phase);
         Assert.Contains("already registered", status.FailureReason);
@@ -60,7 +59,7 @@ public sealed class RegistrationTests
         await using var cluster = await CommerceCluster.DeployAsync(preferences: failing);
         var customerId = CommerceCluster.Key("unlucky");
 
-        var status = await cluster.GrainFactory.GetGrain<IRegistrationSagaGrain>(customerId).Register(Request(customerId, $"{customerId}@example.com"));
+        var status = await cluster.Client.GetGrain<IRegistrationSagaGrain>(customerId).Register(Request(customerId, $"{customerId}@example.com"));
 
         Assert.Equal(RegistrationPhase.Failed, status.Phase);
         Assert.Contains("initialising preferences did not succeed after 6 attempts", status.FailureReason);
@@ -79,7 +78,7 @@ public sealed class RegistrationTests
         {
             Interlocked.Increment(ref Attempts);
             await inner.SetAsync(customerId, preferences, cancellationToken);
-            throw new GrainStorageException("Redis is refusing writes (simulated).", null);
+            throw new DependencyUnavailableException("Redis is refusing writes (simulated).", null);
         }
 
         public Task<IReadOnlyDictionary<string, string>?> GetAsync(string customerId, CancellationToken cancellationToken) => inner.GetAsync(customerId, cancellationToken);

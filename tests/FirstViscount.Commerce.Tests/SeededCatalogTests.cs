@@ -1,9 +1,8 @@
-using FirstViscount.Tests;
 using FirstViscount.Commerce.Catalog;
 using FirstViscount.Commerce.Seeding;
 using FirstViscount.Postgres;
 using FirstViscount.Postgres.EventStore;
-using FirstViscount.Redis.Client;
+using FirstViscount.Tests;
 using Npgsql;
 
 namespace FirstViscount.Commerce.Tests;
@@ -25,7 +24,7 @@ public sealed class SeededCatalogTests
         Assert.Equal((40, 1_500, 1_500), (first.Categories, first.ProductsCreated, first.StockStreamsCreated));
         Assert.Equal((0, 0), (again.ProductsCreated, again.StockStreamsCreated));
 
-        var catalog = new PostgresCatalog(dataSource, new RedisClient(RedisConnectionOptions.Parse(TestServers.Redis)), TimeProvider.System);
+        var catalog = new PostgresCatalog(dataSource, TestRedis.Connection, TimeProvider.System);
         var root = $"{prefix.ToLowerInvariant()}-electronics";
         var page1 = await catalog.SearchAsync(new ProductQuery(Category: root, Sort: ProductSort.Price, PageSize: 50));
         var page2 = await catalog.SearchAsync(new ProductQuery(Category: root, Sort: ProductSort.Price, Page: 2, PageSize: 50));
