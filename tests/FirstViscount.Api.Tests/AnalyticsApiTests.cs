@@ -39,7 +39,7 @@ public sealed class AnalyticsSilo : IAsyncLifetime
             $"--Urls=http://127.0.0.1:{port}",
             $"--Silo:ClusterId={clusterId}",
             $"--Silo:ServiceId={clusterId}",
-            $"--Transport:Port={port + 1}",
+            $"--Silo:Port={port + 1}",
             $"--Redis:Configuration={TestServers.Redis}",
             $"--Postgres:ConnectionString={TestServers.PostgresDatabase(database)}",
             $"--Payments:PayerKey={Convert.ToBase64String(new byte[32])}",

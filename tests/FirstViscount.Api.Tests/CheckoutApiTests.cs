@@ -139,7 +139,7 @@ public sealed class CheckoutApiTests(GatewayCluster cluster)
     }
 
     [Fact]
-    public async Task Admins_see_both_silos_with_their_leases()
+    public async Task Admins_see_both_silos_active_with_their_start_times_and_activation_counts()
     {
         using var admin = cluster.Client(0, await cluster.AdminTokenAsync());
 
@@ -147,7 +147,13 @@ public sealed class CheckoutApiTests(GatewayCluster cluster)
 
         var silos = view.GetProperty("silos").EnumerateArray().ToList();
         Assert.Equal(2, silos.Count);
-        Assert.All(silos, s => Assert.True(s.GetProperty("leaseExpiresAt").GetDateTimeOffset() > DateTimeOffset.UtcNow));
+        Assert.All(silos, s =>
+        {
+            Assert.Equal("Active", s.GetProperty("status").GetString());
+            Assert.InRange(s.GetProperty("startedAt").GetDateTimeOffset(), DateTimeOffset.UtcNow.AddMinutes(-10), DateTimeOffset.UtcNow);
+            Assert.True(s.GetProperty("activations").GetInt32() >= 0); // every silo's count, not only the answering one's
+        });
+        Assert.Equal(2, silos.Select(s => s.GetProperty("address").GetString()).Distinct().Count());
         var (_, bearer, _) = await cluster.NewCustomerAsync();
         Assert.Equal(HttpStatusCode.Forbidden, (await cluster.Client(1, bearer).GetAsync("/v1/admin/cluster")).StatusCode);
     }

@@ -31,7 +31,7 @@ public sealed class GatewayCluster : IAsyncLifetime
                 $"--Urls=http://127.0.0.1:{httpPort}",
                 $"--Silo:ClusterId={clusterId}",
                 $"--Silo:ServiceId={clusterId}",
-                $"--Transport:Port={httpPort + 1}",
+                $"--Silo:Port={httpPort + 1}",
                 $"--Redis:Configuration={TestServers.Redis}",
                 $"--Postgres:ConnectionString={TestServers.Postgres}",
                 $"--Payments:PayerKey={payerKey}",
@@ -39,7 +39,6 @@ public sealed class GatewayCluster : IAsyncLifetime
                 $"--Admin:Password={AdminPassword}",
                 "--Checkout:Payment:Timeout=00:00:00.500",
                 "--Checkout:Payment:Retries=1",
-                "--Checkout:ResumeInterval=00:00:01",
                 "--Logging:LogLevel:Default=Warning",
             ]);
             await app.StartAsync();

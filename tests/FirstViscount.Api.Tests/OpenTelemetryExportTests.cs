@@ -27,7 +27,7 @@ public sealed class OpenTelemetryExportTests
 
         var port = receiverPort + 1;
         var silo = SiloHostApp.Create([
-            $"--Urls=http://127.0.0.1:{port}", $"--Silo:ClusterId=otel-{Guid.NewGuid():N}", $"--Transport:Port={port + 500}",
+            $"--Urls=http://127.0.0.1:{port}", $"--Silo:ClusterId=otel-{Guid.NewGuid():N}", $"--Silo:Port={port + 500}",
             $"--OpenTelemetry:Endpoint=http://127.0.0.1:{receiverPort}", "--Logging:LogLevel:Default=Warning",
         ]);
         await silo.StartAsync();

@@ -29,6 +29,7 @@ public static class CommerceSiloBuilderExtensions
         services.AddSingleton(new PayerProtector(options.PayerKey is { Length: > 0 } key ? key : PayerProtector.NewKey()));
         services.AddSingleton(options.Checkout);
         services.AddSingleton(options.Registration);
+        services.AddSingleton<IConfigurationValidator, SagaTimingsValidator>();
         // Stored state uses the Orleans serializer: [Alias] and [Id] keep it readable when classes are renamed.
         services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
         services.Configure<ExceptionSerializationOptions>(exceptions =>
