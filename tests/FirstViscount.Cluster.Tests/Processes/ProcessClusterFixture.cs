@@ -1,37 +1,35 @@
-using FirstViscount.Hosting;
-using FirstViscount.Membership;
-using FirstViscount.Redis;
-using FirstViscount.Transport.Tcp;
+using FirstViscount.Tests;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
 
 namespace FirstViscount.Cluster.Tests.Processes;
 
-/// <summary>Several silo processes sharing Redis and PostgreSQL, and a client in the test process.</summary>
+/// <summary>Several silo processes on Redis membership and PostgreSQL, and an Orleans client in the test process.</summary>
 internal sealed class ProcessCluster : IAsyncDisposable
 {
-    private ProcessCluster(string clusterId, List<SiloProcess> silos, ClusterClient client, IClusterMembership clientMembership)
+    private readonly IHost clientHost;
+
+    private ProcessCluster(string clusterId, List<SiloProcess> silos, IHost clientHost)
     {
         ClusterId = clusterId;
         Silos = silos;
-        Client = client;
-        ClientMembership = clientMembership;
+        this.clientHost = clientHost;
     }
 
     public string ClusterId { get; }
 
     public List<SiloProcess> Silos { get; }
 
-    public ClusterClient Client { get; }
+    public IClusterClient Client => clientHost.Services.GetRequiredService<IClusterClient>();
 
-    public IClusterMembership ClientMembership { get; }
-
-    public static async Task<ProcessCluster> StartAsync(int silos, TimeSpan lease)
+    public static async Task<ProcessCluster> StartAsync(int silos, IReadOnlyDictionary<string, string>? settings = null, string? clusterId = null)
     {
-        var clusterId = $"proc-{Guid.NewGuid():N}";
+        clusterId ??= $"proc-{Guid.NewGuid():N}";
         var processes = new List<SiloProcess>();
         try
         {
-            foreach (var task in Enumerable.Range(0, silos).Select(_ => SiloProcess.StartAsync(clusterId, lease)).ToList())
+            foreach (var task in Enumerable.Range(0, silos).Select(_ => SiloProcess.StartAsync(clusterId, settings)).ToList())
             {
                 processes.Add(await task);
             }
@@ -44,47 +42,59 @@ internal sealed class ProcessCluster : IAsyncDisposable
             }
             throw;
         }
-        var builder = new ClusterClientBuilder();
-        builder.Configure(options => options.ClusterId = clusterId)
-            .UseRedisMembership(options =>
-            {
-                options.Configuration = TestServers.Redis;
-                options.LeaseDuration = lease;
-                options.RenewInterval = lease / 5;
-                options.FencingMargin = lease / 10;
-            })
-            .UseTcpTransport(options => options.Port = 0);
-        var client = builder.Build();
-        await client.ConnectAsync();
-        var membership = client.Services.GetRequiredService<IClusterMembership>();
-        var cluster = new ProcessCluster(clusterId, processes, client, membership);
-        await cluster.WaitForViewAsync(view => view.ActiveSilos.Length == silos, TimeSpan.FromSeconds(20));
+        var cluster = new ProcessCluster(clusterId, processes, await StartClientAsync(clusterId));
+        await cluster.WaitForActiveSilosAsync(silos, TimeSpan.FromSeconds(30));
         return cluster;
     }
 
-    public async Task WaitForViewAsync(Func<ClusterView, bool> condition, TimeSpan limit)
+    /// <summary>Waits until the cluster's membership shows exactly <paramref name="count"/> active silos.</summary>
+    public async Task<TimeSpan> WaitForActiveSilosAsync(int count, TimeSpan limit)
     {
-        var deadline = DateTime.UtcNow + limit;
-        while (!condition(ClientMembership.CurrentView))
+        var started = DateTime.UtcNow;
+        while (true)
         {
-            if (DateTime.UtcNow > deadline)
+            try
             {
-                throw new TimeoutException($"The client's view {ClientMembership.CurrentView} did not change as expected within {limit}.");
+                if ((await Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count == count)
+                {
+                    return DateTime.UtcNow - started;
+                }
             }
-            await ClientMembership.RefreshAsync(CancellationToken.None);
+            catch (Exception error) when (error is OrleansException or TimeoutException)
+            {
+                // the client's gateway may be the silo that just went
+            }
+            if (DateTime.UtcNow - started > limit)
+            {
+                throw new TimeoutException($"The cluster did not come to {count} active silos within {limit}.");
+            }
             await Task.Delay(100);
         }
     }
 
-    public SiloAddress AddressOf(SiloProcess silo) =>
-        ClientMembership.CurrentView.ActiveSilos.Single(s => s.Endpoint == silo.Endpoint);
+    /// <summary>Where <paramref name="grain"/> is active, as the silo's endpoint (host:port), or null.</summary>
+    public async Task<string?> LocationOfAsync(IAddressable grain) =>
+        (await Client.GetGrain<IManagementGrain>(0).GetActivationAddress(grain))?.Endpoint.ToString();
 
     public async ValueTask DisposeAsync()
     {
-        await Client.DisposeAsync();
+        await clientHost.StopAsync(TimeSpan.FromSeconds(5));
+        clientHost.Dispose();
         foreach (var silo in Silos)
         {
             await silo.DisposeAsync();
         }
+    }
+
+    private static async Task<IHost> StartClientAsync(string clusterId)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.UseOrleansClient(client => client
+            .UseRedisClustering(TestServers.Redis)
+            .Configure<ClusterOptions>(cluster => (cluster.ClusterId, cluster.ServiceId) = (clusterId, "firstviscount-test"))
+            .Configure<GatewayOptions>(gateways => gateways.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1)));
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
     }
 }

@@ -1,32 +1,49 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
-using FirstViscount.TestGrains;
+using FirstViscount.Tests;
 
 namespace FirstViscount.Cluster.Tests.Processes;
 
-/// <summary>A real silo process (the FirstViscount.Silo host) on loopback, for failover and fencing tests.</summary>
+/// <summary>
+/// A real silo process (the FirstViscount.Silo host) on loopback, with an Orleans gateway port for the test's
+/// client, for failover tests: it can be killed (SIGKILL), frozen (SIGSTOP), resumed and started again on its ports.
+/// </summary>
 internal sealed class SiloProcess : IAsyncDisposable
 {
-    private static int nextPort = 22_000 + Random.Shared.Next(0, 2_000) * 2;
-
-    private readonly Process process;
-    private readonly StringBuilder output = new();
-
-    private SiloProcess(Process process, int siloPort, int httpPort)
-    {
-        this.process = process;
-        SiloPort = siloPort;
-        HttpPort = httpPort;
-    }
+    private static int nextPort = 22_000 + Random.Shared.Next(0, 1_500) * 4;
 
     /// <summary>One key for every silo process of the test run (they share the stored payments).</summary>
     private static readonly string TestPayerKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
+    public const string AdminEmail = "admin@processes.test";
+    public const string AdminPassword = "admin-password-for-process-tests";
+
+    private readonly string clusterId;
+    private readonly IReadOnlyDictionary<string, string> settings;
+    private readonly StringBuilder output = new();
+    private Process process = null!;
+
+    private SiloProcess(string clusterId, int basePort, IReadOnlyDictionary<string, string> settings)
+    {
+        this.clusterId = clusterId;
+        this.settings = settings;
+        SiloPort = basePort;
+        GatewayPort = basePort + 1;
+        HttpPort = basePort + 2;
+    }
+
     public int SiloPort { get; }
+
+    public int GatewayPort { get; }
 
     public int HttpPort { get; }
 
     public string Endpoint => $"127.0.0.1:{SiloPort}";
+
+    public Uri Gateway => new($"http://127.0.0.1:{HttpPort}/");
+
+    public bool HasExited => process.HasExited;
 
     public string Output
     {
@@ -39,40 +56,49 @@ internal sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<SiloProcess> StartAsync(string clusterId, TimeSpan lease)
+    /// <summary>Starts a silo of <paramref name="clusterId"/>; <paramref name="settings"/> adds or overrides configuration (environment form).</summary>
+    public static async Task<SiloProcess> StartAsync(string clusterId, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var siloPort = Interlocked.Add(ref nextPort, 2);
-        var httpPort = siloPort + 1;
+        var silo = new SiloProcess(clusterId, Interlocked.Add(ref nextPort, 4), settings ?? new Dictionary<string, string>());
+        await silo.StartAgainAsync();
+        return silo;
+    }
+
+    /// <summary>Starts the process (again, after it died or was killed) on the same ports, as a supervisor would.</summary>
+    public async Task StartAgainAsync()
+    {
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(SiloAssemblyPath());
         var environment = new Dictionary<string, string>
         {
-            ["Urls"] = $"http://127.0.0.1:{httpPort}",
+            ["Urls"] = $"http://127.0.0.1:{HttpPort}",
             ["Silo__ClusterId"] = clusterId,
             ["Silo__ServiceId"] = "firstviscount-test",
-            ["Silo__GrainAssemblies__0"] = typeof(LedgerGrain).Assembly.Location,
-            ["Transport__Host"] = "127.0.0.1",
-            ["Transport__Port"] = siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Silo__Port"] = SiloPort.ToString(CultureInfo.InvariantCulture),
+            ["Silo__GatewayPort"] = GatewayPort.ToString(CultureInfo.InvariantCulture),
             ["Redis__Configuration"] = TestServers.Redis,
             ["Postgres__ConnectionString"] = TestServers.Postgres,
-            ["Membership__LeaseDuration"] = lease.ToString(),
-            ["Membership__RenewInterval"] = (lease / 5).ToString(),
-            ["Membership__FencingMargin"] = (lease / 10).ToString(),
             ["Logging__LogLevel__Default"] = "Warning",
             ["Payments__PayerKey"] = TestPayerKey,
+            ["Admin__Email"] = AdminEmail,
+            ["Admin__Password"] = AdminPassword,
+            ["RateLimit__PermitsPerMinute"] = "1000000",
             ["DOTNET_gcServer"] = "0",
         };
+        foreach (var (name, value) in settings)
+        {
+            environment[name] = value;
+        }
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
         }
-        var silo = new SiloProcess(Process.Start(start)!, siloPort, httpPort);
-        silo.process.OutputDataReceived += (_, e) => silo.Append(e.Data);
-        silo.process.ErrorDataReceived += (_, e) => silo.Append(e.Data);
-        silo.process.BeginOutputReadLine();
-        silo.process.BeginErrorReadLine();
-        await silo.WaitReadyAsync(TimeSpan.FromSeconds(60));
-        return silo;
+        process = Process.Start(start)!;
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await WaitReadyAsync(TimeSpan.FromSeconds(60));
     }
 
     public async Task WaitReadyAsync(TimeSpan limit)
@@ -110,6 +136,8 @@ internal sealed class SiloProcess : IAsyncDisposable
     /// <summary>SIGCONT: the frozen process runs on.</summary>
     public void Resume() => Signal("CONT");
 
+    public Task WaitForExitAsync(CancellationToken cancellationToken) => process.WaitForExitAsync(cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         if (!process.HasExited)
@@ -123,12 +151,12 @@ internal sealed class SiloProcess : IAsyncDisposable
 
     private void Signal(string signal)
     {
+        if (process.HasExited)
+        {
+            return;
+        }
         using var kill = Process.Start("kill", $"-{signal} {process.Id}");
         kill.WaitForExit();
-        if (kill.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"kill -{signal} {process.Id} failed with exit code {kill.ExitCode}.");
-        }
     }
 
     private void Append(string? line)
