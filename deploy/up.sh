@@ -27,7 +27,7 @@ start_silo() {
   else
     Urls="http://127.0.0.1:$http_port" \
     Silo__ClusterId=local \
-    Transport__Port="$silo_port" \
+    Silo__Port="$silo_port" \
     Redis__Configuration=127.0.0.1:16379 \
     Postgres__ConnectionString="$postgres" \
     ClickHouse__Url=http://127.0.0.1:18123/ \

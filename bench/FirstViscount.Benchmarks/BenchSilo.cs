@@ -1,22 +1,59 @@
-using FirstViscount.Commerce;
-using FirstViscount.Hosting;
-using FirstViscount.Postgres;
+using FirstViscount.Commerce.Hosting;
+using FirstViscount.Commerce.Payments;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace FirstViscount.Benchmarks;
 
-/// <summary>One silo with the domain's events and reminders in the bench PostgreSQL, under a service id of its own.</summary>
-internal static class BenchSilo
+/// <summary>One Orleans silo (localhost clustering) with the domain durable in the bench PostgreSQL and Redis, under a service id of its own.</summary>
+internal sealed class BenchSilo : IAsyncDisposable
 {
-    public static async Task<Silo> StartAsync(Action<SiloBuilder>? configure = null)
+    private readonly IHost host;
+
+    private BenchSilo(IHost host, string clusterId, string serviceId)
     {
-        var builder = new SiloBuilder();
-        builder.Configure(options => options.ServiceId = $"bench-{Guid.NewGuid():N}");
-        builder.UsePostgresRemindersAndEvents(BenchDatabase.ConnectionString);
-        builder.Services.AddSingleton(CommerceEvents.CreateSerializer());
-        configure?.Invoke(builder);
-        var silo = builder.Build();
-        await silo.StartAsync();
-        return silo;
+        this.host = host;
+        ClusterId = clusterId;
+        ServiceId = serviceId;
+    }
+
+    public string ClusterId { get; }
+
+    public string ServiceId { get; }
+
+    public IGrainFactory GrainFactory => host.Services.GetRequiredService<IGrainFactory>();
+
+    public IServiceProvider Services => host.Services;
+
+    public static async Task<BenchSilo> StartAsync(Action<ISiloBuilder>? configure = null, int siloPort = 0, int gatewayPort = 0)
+    {
+        var (clusterId, serviceId) = ($"bench-{Guid.NewGuid():N}", $"bench-{Guid.NewGuid():N}");
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Warning);
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(siloPort == 0 ? FreePort() : siloPort, gatewayPort, serviceId: serviceId, clusterId: clusterId);
+            silo.UseFirstViscountClusterTimings();
+            silo.AddFirstViscountCommerce(commerce =>
+            {
+                commerce.PostgresConnectionStrings = [BenchDatabase.ConnectionString];
+                commerce.RedisConfiguration = BenchDatabase.Redis;
+                commerce.PayerKey = PayerProtector.NewKey();
+            });
+            configure?.Invoke(silo);
+        });
+        var host = builder.Build();
+        await host.StartAsync();
+        return new BenchSilo(host, clusterId, serviceId);
+    }
+
+    /// <summary>A port below Linux's ephemeral range (32768-60999), where binds can fail under load.</summary>
+    public static int FreePort() => 17_000 + Random.Shared.Next(0, 1_500) * 4;
+
+    public async ValueTask DisposeAsync()
+    {
+        await host.StopAsync();
+        host.Dispose();
     }
 }

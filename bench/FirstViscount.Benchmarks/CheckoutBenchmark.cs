@@ -3,7 +3,6 @@ using FirstViscount.Commerce.Inventory;
 using FirstViscount.Commerce.Orders;
 using FirstViscount.Commerce.Payments;
 using FirstViscount.Postgres;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace FirstViscount.Benchmarks;
@@ -30,13 +29,7 @@ internal static class CheckoutBenchmark
     /// <summary>Completed checkouts/s driven straight at the saga grains of one silo (the anchor of http-checkout too).</summary>
     public static async Task<double> GrainCheckoutsPerSecondAsync(TimeSpan duration)
     {
-        await using var silo = await BenchSilo.StartAsync(builder =>
-        {
-            builder.AddPostgresGrainStorageAsDefault(options => options.ConnectionStrings.Add(BenchDatabase.ConnectionString));
-            builder.Services.AddSingleton<IPaymentGateway>(new PaymentGatewaySimulator());
-            builder.Services.AddSingleton(new PayerProtector(PayerProtector.NewKey()));
-            builder.Services.AddSingleton(new CheckoutOptions());
-        });
+        await using var silo = await BenchSilo.StartAsync();
 
         var skus = Enumerable.Range(0, 200).Select(i => $"bench-{Guid.NewGuid():N}").ToArray();
         await Task.WhenAll(skus.Select(sku => silo.GrainFactory.GetGrain<IInventorySkuGrain>(sku).Receive(1_000_000, "bench stock")));

@@ -1,9 +1,13 @@
-using FirstViscount.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
 
 namespace FirstViscount.Benchmarks;
 
+[Alias("fv.bench.adder")]
 public interface IAdderGrain : IGrainWithIntegerKey
 {
+    [Alias("add")]
     Task<int> Add(int value);
 }
 
@@ -14,54 +18,45 @@ public sealed class AdderGrain : Grain, IAdderGrain
     public Task<int> Add(int value) => Task.FromResult(total += value);
 }
 
-/// <summary>The same work behind a plain interface: the anchor for grain-call overhead.</summary>
-public interface IAdder
-{
-    Task<int> Add(int value);
-}
-
-internal sealed class PlainAdder : IAdder
-{
-    private int total;
-
-    public Task<int> Add(int value) => Task.FromResult(Interlocked.Add(ref total, value));
-}
-
 /// <summary>
-/// grain-calls: local grain calls/s with 1 and 64 callers against a plain async interface call, and
-/// cross-silo calls/s through the in-memory transport (every call serialised) against local calls.
+/// grain-calls: Orleans calls/s inside one silo (from its co-hosted client, as the HTTP gateway calls) and from an
+/// external client to the silo over TCP (its gateway port), with 1 and 64 callers, each against a raw TCP echo over
+/// loopback with as many connections in the same run.
 /// </summary>
 internal static class GrainCallsBenchmark
 {
     public static async Task<IReadOnlyList<BenchResult>> RunAsync(bool quick)
     {
-        var duration = TimeSpan.FromSeconds(quick ? 2 : 10);
+        var duration = TimeSpan.FromSeconds(quick ? 3 : 10);
+        var siloPort = BenchSilo.FreePort();
+        await using var silo = await BenchSilo.StartAsync(siloPort: siloPort, gatewayPort: siloPort + 1);
+        using var client = await StartClientAsync(silo, siloPort + 1);
+        var external = client.Services.GetRequiredService<IClusterClient>();
+
         var results = new List<BenchResult>();
-        await using var cluster = new TestClusterBuilder(2).Build();
-        await cluster.DeployAsync();
-        var local = cluster.Silos[0];
-        var remote = cluster.Silos[1];
-
-        // Keys owned by each silo, so "local" and "cross-silo" mean what they say.
-        var localKeys = KeysOwnedBy(cluster, local, 64);
-        var remoteKeys = KeysOwnedBy(cluster, remote, 64);
-        var plain = Enumerable.Range(0, 64).Select(_ => (IAdder)new PlainAdder()).ToArray();
-        var localGrains = localKeys.Select(k => local.GrainFactory.GetGrain<IAdderGrain>(k)).ToArray();
-        var remoteGrains = remoteKeys.Select(k => local.GrainFactory.GetGrain<IAdderGrain>(k)).ToArray();
-
         foreach (var callers in new[] { 1, 64 })
         {
-            var baseline = await Throughput.MeasureAsync(callers, duration, async i => await plain[i].Add(1));
-            var grain = await Throughput.MeasureAsync(callers, duration, async i => await localGrains[i].Add(1));
-            results.Add(new BenchResult($"grain-calls/local/{callers}-callers", grain, "calls/s", "plain async interface call", baseline));
-            var crossSilo = await Throughput.MeasureAsync(callers, duration, async i => await remoteGrains[i].Add(1));
-            results.Add(new BenchResult($"grain-calls/cross-silo-in-memory/{callers}-callers", crossSilo, "calls/s", "local grain call", grain));
+            await using var echo = await RawTcpEcho.StartAsync(callers);
+            var buffers = Enumerable.Range(0, callers).Select(_ => RawTcpEcho.NewBuffer()).ToArray();
+            var raw = await Throughput.MeasureAsync(callers, duration, caller => echo.RoundTripAsync(caller, buffers[caller]));
+            var inside = Enumerable.Range(0, callers).Select(i => silo.GrainFactory.GetGrain<IAdderGrain>(i)).ToArray();
+            var local = await Throughput.MeasureAsync(callers, duration, async caller => await inside[caller].Add(1));
+            var remote = Enumerable.Range(0, callers).Select(i => external.GetGrain<IAdderGrain>(1_000 + i)).ToArray();
+            var tcp = await Throughput.MeasureAsync(callers, duration, async caller => await remote[caller].Add(1));
+            results.Add(new BenchResult($"grain-calls/inside-silo/{callers}-callers", local, "calls/s", $"raw TCP echo over loopback, {callers} connections", raw));
+            results.Add(new BenchResult($"grain-calls/client-over-tcp/{callers}-callers", tcp, "calls/s", $"raw TCP echo over loopback, {callers} connections", raw));
         }
+        await client.StopAsync();
         return results;
     }
 
-    private static long[] KeysOwnedBy(TestCluster cluster, Hosting.Silo silo, int count) =>
-        Enumerable.Range(1, 10_000).Select(i => (long)i)
-            .Where(k => Placement.RendezvousPlacement.SelectOwner(new GrainId(typeof(AdderGrain).FullName!, k.ToString(System.Globalization.CultureInfo.InvariantCulture)), cluster.View) == silo.Address)
-            .Take(count).ToArray();
+    private static async Task<IHost> StartClientAsync(BenchSilo silo, int gatewayPort)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.UseOrleansClient(client => client.UseStaticClustering(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, gatewayPort))
+            .Configure<ClusterOptions>(cluster => (cluster.ClusterId, cluster.ServiceId) = (silo.ClusterId, silo.ServiceId)));
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
 }

@@ -5,7 +5,7 @@ using Npgsql;
 namespace FirstViscount.Benchmarks;
 
 /// <summary>
-/// hot-sku: reservations/s through one SKU grain (event-sourced in PostgreSQL, group commit) with 64 concurrent
+/// hot-sku: reservations/s through one SKU grain (event-sourced in PostgreSQL, concurrent reservations decided in order and committed together) with 64 concurrent
 /// callers, against the same reservation as a raw conditional UPDATE of one row by 64 connections. Then checks
 /// that nothing was oversold: reserved equals the successful reservations and available is not negative.
 /// </summary>

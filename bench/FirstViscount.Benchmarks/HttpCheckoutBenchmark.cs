@@ -23,7 +23,7 @@ internal static class HttpCheckoutBenchmark
         var port = 17_900 + Random.Shared.Next(0, 200) * 2;
         var postgres = BenchDatabase.ConnectionString;
         await using var app = SiloHostApp.Create([
-            $"--Urls=http://127.0.0.1:{port}", $"--Silo:ClusterId=bench-{Guid.NewGuid():N}", $"--Transport:Port={port + 1}",
+            $"--Urls=http://127.0.0.1:{port}", $"--Silo:ClusterId=bench-{Guid.NewGuid():N}", $"--Silo:Port={port + 1}",
             "--Redis:Configuration=127.0.0.1:16379", $"--Postgres:ConnectionString={postgres}",
             $"--Payments:PayerKey={Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))}",
             "--Admin:Email=bench-admin@firstviscount.local", "--Admin:Password=bench-admin-password", "--RateLimit:PermitsPerMinute=1000000",

@@ -6,12 +6,12 @@ var benchmarks = new Dictionary<string, Func<bool, Task<IReadOnlyList<BenchResul
 {
     ["grain-calls"] = GrainCallsBenchmark.RunAsync,
     ["storage-writes"] = StorageWritesBenchmark.RunAsync,
-    ["cluster-calls"] = ClusterCallsBenchmark.RunAsync,
     ["hot-sku"] = HotSkuBenchmark.RunAsync,
     ["checkout"] = CheckoutBenchmark.RunAsync,
     ["http-checkout"] = HttpCheckoutBenchmark.RunAsync,
     ["sink"] = SinkBenchmark.RunAsync,
     ["analytics-query"] = AnalyticsQueryBenchmark.RunAsync,
+    ["failover"] = FailoverBenchmark.RunAsync,
 };
 
 var name = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal));

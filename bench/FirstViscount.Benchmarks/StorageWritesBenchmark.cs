@@ -1,12 +1,26 @@
-using System.Text;
-using FirstViscount.Postgres;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Orleans.Storage;
 
 namespace FirstViscount.Benchmarks;
 
+[GenerateSerializer, Alias("fv.bench.account-state")]
+public sealed class BenchAccountState
+{
+    [Id(0)]
+    public decimal Balance { get; set; }
+
+    [Id(1)]
+    public int Deposits { get; set; }
+
+    [Id(2)]
+    public string Currency { get; set; } = "EUR";
+}
+
 /// <summary>
-/// storage-writes: conditional grain-state writes/s to PostgreSQL for distinct grains by 64 writers, with and
-/// without group commit, against raw single-row UPDATEs by 64 connections in the same run.
+/// storage-writes: conditional grain-state writes/s to PostgreSQL through the silo's grain storage (Orleans's ADO.NET
+/// provider with the project's statements) for distinct grains by 64 writers, against raw single-row UPDATEs by 64
+/// connections in the same run.
 /// </summary>
 internal static class StorageWritesBenchmark
 {
@@ -15,53 +29,46 @@ internal static class StorageWritesBenchmark
     public static async Task<IReadOnlyList<BenchResult>> RunAsync(bool quick)
     {
         var duration = TimeSpan.FromSeconds(quick ? 4 : 15);
-        await using var dataSource = NpgsqlDataSource.Create(BenchDatabase.ConnectionString);
-        await PostgresMigrator.MigrateAsync(dataSource);
-        var run = Guid.NewGuid().ToString("N");
+        await using var silo = await BenchSilo.StartAsync();
+        var dataSource = silo.Services.GetRequiredService<NpgsqlDataSource>();
+        var raw = await RawUpdatesAsync(dataSource, Guid.NewGuid().ToString("N"), duration);
 
-        var raw = await RawUpdatesAsync(dataSource, run, duration);
-        var results = new List<BenchResult>();
-        foreach (var groupCommit in new[] { true, false })
+        var storage = silo.Services.GetRequiredKeyedService<IGrainStorage>("Default");
+        var states = Enumerable.Range(0, Writers)
+            .Select(_ => new GrainState<BenchAccountState>(new BenchAccountState { Balance = 1250, Deposits = 17 })).ToArray();
+        var grains = Enumerable.Range(0, Writers).Select(writer => GrainId.Create("bench-account", $"{Guid.NewGuid():N}")).ToArray();
+        var writes = await Throughput.MeasureAsync(Writers, duration, async writer =>
         {
-            await using var storage = new PostgresGrainStorage("bench", [dataSource], groupCommit);
-            var etags = new string?[Writers];
-            var payload = Encoding.UTF8.GetBytes("""{"Balance":1250,"Deposits":17,"Currency":"EUR"}""");
-            var writes = await Throughput.MeasureAsync(Writers, duration, async writer =>
-            {
-                var key = new GrainStateKey("bench", "bench-grain", $"{run}-{groupCommit}-{writer}", "state");
-                etags[writer] = await storage.WriteAsync(key, payload, etags[writer], CancellationToken.None);
-            });
-            results.Add(new BenchResult($"storage-writes/{(groupCommit ? "group-commit" : "no-group-commit")}/{Writers}-writers", writes, "writes/s",
-                "raw single-row UPDATE, 64 connections", raw));
-        }
-        await using var cleanup = dataSource.CreateCommand("DELETE FROM grain_state WHERE service_id = 'bench'");
-        await cleanup.ExecuteNonQueryAsync();
-        return results;
+            states[writer].State!.Deposits++;
+            await storage.WriteStateAsync("account", grains[writer], states[writer]);
+        });
+        return [new BenchResult($"storage-writes/{Writers}-writers", writes, "writes/s", "raw single-row UPDATE, 64 connections", raw)];
     }
 
     private static async Task<double> RawUpdatesAsync(NpgsqlDataSource dataSource, string run, TimeSpan duration)
     {
-        await using (var setup = dataSource.CreateCommand("CREATE TABLE IF NOT EXISTS bench_raw (id text PRIMARY KEY, version bigint NOT NULL, payload jsonb)"))
+        await using (var setup = dataSource.CreateCommand("CREATE TABLE IF NOT EXISTS bench_raw (id text PRIMARY KEY, version bigint NOT NULL, payload bytea)"))
         {
             await setup.ExecuteNonQueryAsync();
         }
         var connections = await Task.WhenAll(Enumerable.Range(0, Writers).Select(async writer =>
         {
             var connection = await dataSource.OpenConnectionAsync();
-            await using var insert = new NpgsqlCommand("INSERT INTO bench_raw VALUES ($1, 0, '{}') ON CONFLICT (id) DO UPDATE SET version = 0", connection)
+            await using var insert = new NpgsqlCommand("INSERT INTO bench_raw VALUES ($1, 0, '\\x00') ON CONFLICT (id) DO UPDATE SET version = 0", connection)
             {
                 Parameters = { new() { Value = $"{run}-{writer}" } },
             };
             await insert.ExecuteNonQueryAsync();
             return connection;
         }));
+        var payload = new byte[40];
         try
         {
             return await Throughput.MeasureAsync(Writers, duration, async writer =>
             {
-                await using var update = new NpgsqlCommand("UPDATE bench_raw SET version = version + 1, payload = $2::jsonb WHERE id = $1", connections[writer])
+                await using var update = new NpgsqlCommand("UPDATE bench_raw SET version = version + 1, payload = $2 WHERE id = $1", connections[writer])
                 {
-                    Parameters = { new() { Value = $"{run}-{writer}" }, new() { Value = """{"Balance":1250,"Deposits":17,"Currency":"EUR"}""", NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text } },
+                    Parameters = { new() { Value = $"{run}-{writer}" }, new() { Value = payload } },
                 };
                 await update.ExecuteNonQueryAsync();
             });

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FirstViscount.Commerce.Checkout;
 using FirstViscount.EventSourcing;
 
 namespace FirstViscount.Commerce.Payments;
@@ -8,7 +9,7 @@ namespace FirstViscount.Commerce.Payments;
 /// a retry after a timeout or a crash can never charge twice; each outcome is an event before it is answered.
 /// </summary>
 [GrainType("payment")]
-public sealed class PaymentGrain(IEventStore store, EventSerializer serializer, IPaymentGateway gateway, PayerProtector protector)
+public sealed class PaymentGrain(IEventStore store, EventSerializer serializer, IPaymentGateway gateway, PayerProtector protector, CheckoutOptions checkout)
     : EventSourcedGrain<PaymentState>(store, serializer), IPaymentGrain
 {
     private string PaymentId => this.GetPrimaryKeyString();
@@ -19,7 +20,8 @@ public sealed class PaymentGrain(IEventStore store, EventSerializer serializer, 
         {
             return View(); // authorized, declined or beyond: the same answer again
         }
-        var result = await gateway.AuthorizeAsync($"{PaymentId}:authorize", request.Amount, request.Currency, request.PaymentToken, cancellationToken);
+        using var deadline = GatewayDeadline(cancellationToken);
+        var result = await gateway.AuthorizeAsync($"{PaymentId}:authorize", request.Amount, request.Currency, request.PaymentToken, deadline.Token);
         await RaiseAsync(result.Approved
             ? new PaymentAuthorized(PaymentId, request.OrderId, request.Amount, request.Currency, request.PaymentToken, result.Reference!,
                 protector.Protect(JsonSerializer.Serialize(request.Payer)))
@@ -38,7 +40,8 @@ public sealed class PaymentGrain(IEventStore store, EventSerializer serializer, 
         {
             throw new InvalidOperationException($"Payment {PaymentId} is {State.Status}; only an authorized payment can be captured.");
         }
-        var result = await gateway.CaptureAsync($"{PaymentId}:capture", State.AuthorizationReference!, cancellationToken);
+        using var deadline = GatewayDeadline(cancellationToken);
+        var result = await gateway.CaptureAsync($"{PaymentId}:capture", State.AuthorizationReference!, deadline.Token);
         if (!result.Approved)
         {
             throw new InvalidOperationException($"The gateway refused to capture payment {PaymentId}: {result.DeclineReason}");
@@ -55,9 +58,12 @@ public sealed class PaymentGrain(IEventStore store, EventSerializer serializer, 
                 await RaiseAsync(new PaymentVoided(PaymentId, State.OrderId!, reason), cancellationToken: CancellationToken.None);
                 break;
             case PaymentStatus.Captured:
-                var result = await gateway.RefundAsync($"{PaymentId}:refund", State.CaptureReference!, State.Amount, cancellationToken);
-                await RaiseAsync(new PaymentRefunded(PaymentId, State.OrderId!, State.Amount, State.Currency, result.Reference ?? "", reason),
-                    cancellationToken: CancellationToken.None);
+                using (var deadline = GatewayDeadline(cancellationToken))
+                {
+                    var refund = await gateway.RefundAsync($"{PaymentId}:refund", State.CaptureReference!, State.Amount, deadline.Token);
+                    await RaiseAsync(new PaymentRefunded(PaymentId, State.OrderId!, State.Amount, State.Currency, refund.Reference ?? "", reason),
+                        cancellationToken: CancellationToken.None);
+                }
                 break;
         }
         return View();
@@ -70,6 +76,17 @@ public sealed class PaymentGrain(IEventStore store, EventSerializer serializer, 
         : null);
 
     protected override void Apply(PaymentState state, object @event) => state.Apply(@event);
+
+    /// <summary>
+    /// A gateway call ends when its caller gives up or, at the latest, after the checkout's payment step timeout: the
+    /// grain handles one call at a time, so a gateway that never answers must not hold every later call of the payment.
+    /// </summary>
+    private CancellationTokenSource GatewayDeadline(CancellationToken callerToken)
+    {
+        var deadline = CancellationTokenSource.CreateLinkedTokenSource(callerToken);
+        deadline.CancelAfter(checkout.Payment.Timeout);
+        return deadline;
+    }
 
     private PaymentView View() =>
         new(PaymentId, State.Status, State.Amount, State.Currency, State.AuthorizationReference, State.CaptureReference, State.DeclineReason);

@@ -59,7 +59,27 @@ internal static class FailoverScenario
         var clock = Stopwatch.StartNew();
         long killedAt = -1, sequence = 0, acks = 0, failed = 0;
         int hungOnSurvivors = 0, hungOnVictim = 0;
+        var probes = new List<Task>();
         bool Done() => Interlocked.Read(ref acks) >= acknowledgedTarget && Volatile.Read(ref killedAt) >= 0 && victimKeys.All(answeredAfterKill.ContainsKey);
+
+        // From the kill on, each of the dead silo's grains is asked (through a surviving gateway) until it answers:
+        // the time of its first answer is when it was served again, whatever the load's rotation over the keys.
+        void ProbeVictimGrains()
+        {
+            var survivors = cluster.Silos.Where(silo => silo != victim).ToArray();
+            probes.AddRange(victimKeys.Select((key, i) => Task.Run(async () =>
+            {
+                while (!answeredAfterKill.ContainsKey(key) && clock.Elapsed < TimeSpan.FromMinutes(2))
+                {
+                    if (await ReceiveAsync(clients[survivors[i % survivors.Length]], key, $"probe-{Guid.NewGuid():N}") is null)
+                    {
+                        answeredAfterKill.TryAdd(key, clock.ElapsedMilliseconds);
+                        return;
+                    }
+                    await Task.Delay(50);
+                }
+            })));
+        }
 
         await Task.WhenAll(Enumerable.Range(0, writers).Select(worker => Task.Run(async () =>
         {
@@ -77,6 +97,7 @@ internal static class FailoverScenario
                     {
                         victim.Kill();
                         Volatile.Write(ref killedAt, clock.ElapsedMilliseconds);
+                        ProbeVictimGrains();
                     }
                     if (Volatile.Read(ref killedAt) >= 0 && started.TotalMilliseconds >= Volatile.Read(ref killedAt))
                     {
@@ -94,6 +115,7 @@ internal static class FailoverScenario
                 }
             }
         })));
+        await Task.WhenAll(probes);
         foreach (var client in clients.Values)
         {
             client.Dispose();

@@ -2,7 +2,7 @@ using Xunit.Abstractions;
 
 namespace FirstViscount.Cluster.Tests.Processes;
 
-[Trait("Category", "Cluster")]
+[Trait("Category", "Chaos")]
 [Trait("Speed", "Slow")]
 public sealed class FailoverTests(ITestOutputHelper output)
 {
