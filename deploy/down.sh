@@ -8,7 +8,7 @@ for pidfile in "$run"/*.pid; do
   [ -f "$pidfile" ] || continue
   pid=$(cat "$pidfile")
   if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid"  # graceful: the silo deactivates its grains and leaves the cluster
+    kill -TERM "$pid"  # the supervisor stops its silo gracefully (it deactivates its grains and leaves the cluster)
     for _ in $(seq 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
     kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
     echo "[down] stopped $(basename "$pidfile" .pid)" >&2

@@ -35,8 +35,8 @@ start_silo() {
     Payments__PayerKey="$(cat "$payer_key_file")" \
     Admin__Email="$admin_email" \
     Admin__Password="$(cat "$admin_password_file")" \
-      nohup dotnet "src/FirstViscount.Silo/bin/Release/net10.0/FirstViscount.Silo.dll" \
-      --contentRoot "$repo/src/FirstViscount.Silo" >"$run/$name.log" 2>&1 &
+      nohup deploy/supervise.sh "$run/$name.log" dotnet "src/FirstViscount.Silo/bin/Release/net10.0/FirstViscount.Silo.dll" \
+      --contentRoot "$repo/src/FirstViscount.Silo" >/dev/null 2>&1 &
     echo $! >"$pidfile"
   fi
   for _ in $(seq 60); do

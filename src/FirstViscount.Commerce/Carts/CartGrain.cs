@@ -9,6 +9,7 @@ namespace FirstViscount.Commerce.Carts;
 /// never silent.
 /// </summary>
 [GrainType("cart")]
+[Orleans.Placement.RandomPlacement] // fresh grains spread over the silos (measured: PlacementTests)
 public sealed class CartGrain(
     [PersistentState("cart", CommerceStorage.Carts)] IPersistentState<CartState> cart,
     IProductCatalog catalog,

@@ -12,6 +12,7 @@ namespace FirstViscount.Commerce.Checkout;
 /// by its durable reminder on another silo and finishes without double reservation or double capture.
 /// </summary>
 [GrainType("checkout-saga")]
+[Orleans.Placement.RandomPlacement] // fresh grains spread over the silos (measured: PlacementTests)
 public sealed class CheckoutSagaGrain(
     [PersistentState("checkout")] IPersistentState<CheckoutState> saga,
     CheckoutOptions options) : Grain, ICheckoutSagaGrain, IRemindable

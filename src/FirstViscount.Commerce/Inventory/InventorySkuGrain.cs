@@ -4,6 +4,7 @@ using FirstViscount.EventSourcing;
 namespace FirstViscount.Commerce.Inventory;
 
 [GrainType("inventory-sku")]
+[Orleans.Placement.RandomPlacement] // fresh grains spread over the silos (measured: PlacementTests)
 public sealed class InventorySkuGrain(IEventStore store, EventSerializer serializer, TimeProvider time)
     : EventSourcedGrain<InventoryState>(store, serializer), IInventorySkuGrain, IRemindable
 {

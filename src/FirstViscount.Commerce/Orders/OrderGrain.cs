@@ -5,6 +5,7 @@ namespace FirstViscount.Commerce.Orders;
 
 /// <summary>An order: its lines and its status, as events. Each move is allowed only from the states that lead to it; repeating a move is harmless.</summary>
 [GrainType("order")]
+[Orleans.Placement.PreferLocalPlacement] // activated by its checkout saga, so on the saga's silo: the checkout's calls stay local
 public sealed class OrderGrain(IEventStore store, EventSerializer serializer, TimeProvider time) : EventSourcedGrain<OrderState>(store, serializer), IOrderGrain
 {
     private string OrderId => this.GetPrimaryKeyString();

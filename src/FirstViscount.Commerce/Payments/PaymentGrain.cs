@@ -9,6 +9,7 @@ namespace FirstViscount.Commerce.Payments;
 /// a retry after a timeout or a crash can never charge twice; each outcome is an event before it is answered.
 /// </summary>
 [GrainType("payment")]
+[Orleans.Placement.PreferLocalPlacement] // activated by its checkout saga, so on the saga's silo: the checkout's calls stay local
 public sealed class PaymentGrain(IEventStore store, EventSerializer serializer, IPaymentGateway gateway, PayerProtector protector, CheckoutOptions checkout)
     : EventSourcedGrain<PaymentState>(store, serializer), IPaymentGrain
 {

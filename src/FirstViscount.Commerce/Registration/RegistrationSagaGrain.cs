@@ -28,6 +28,7 @@ public sealed class RegistrationState
 /// account, set the same preferences, append the welcome once), so its reminder can finish it after a crash.
 /// </summary>
 [GrainType("registration-saga")]
+[Orleans.Placement.RandomPlacement] // fresh grains spread over the silos (measured: PlacementTests)
 public sealed class RegistrationSagaGrain(
     [PersistentState("registration")] IPersistentState<RegistrationState> saga,
     IAccountStore accounts,

@@ -23,9 +23,9 @@ internal sealed class ProcessCluster : IAsyncDisposable
 
     public IClusterClient Client => clientHost.Services.GetRequiredService<IClusterClient>();
 
-    public static async Task<ProcessCluster> StartAsync(int silos, IReadOnlyDictionary<string, string>? settings = null, string? clusterId = null)
+    public static async Task<ProcessCluster> StartAsync(int silos, IReadOnlyDictionary<string, string>? settings = null, string? redis = null)
     {
-        clusterId ??= $"proc-{Guid.NewGuid():N}";
+        var clusterId = $"proc-{Guid.NewGuid():N}";
         var processes = new List<SiloProcess>();
         try
         {
@@ -42,7 +42,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
             }
             throw;
         }
-        var cluster = new ProcessCluster(clusterId, processes, await StartClientAsync(clusterId));
+        var cluster = new ProcessCluster(clusterId, processes, await StartClientAsync(clusterId, redis ?? TestServers.Redis));
         await cluster.WaitForActiveSilosAsync(silos, TimeSpan.FromSeconds(30));
         return cluster;
     }
@@ -86,11 +86,11 @@ internal sealed class ProcessCluster : IAsyncDisposable
         }
     }
 
-    private static async Task<IHost> StartClientAsync(string clusterId)
+    private static async Task<IHost> StartClientAsync(string clusterId, string redis)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.UseOrleansClient(client => client
-            .UseRedisClustering(TestServers.Redis)
+            .UseRedisClustering(redis)
             .Configure<ClusterOptions>(cluster => (cluster.ClusterId, cluster.ServiceId) = (clusterId, "firstviscount-test"))
             .Configure<GatewayOptions>(gateways => gateways.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1)));
         var host = builder.Build();

@@ -23,6 +23,8 @@ internal sealed class SiloProcess : IAsyncDisposable
     private readonly IReadOnlyDictionary<string, string> settings;
     private readonly StringBuilder output = new();
     private Process process = null!;
+    private bool supervised;
+    private bool disposed;
 
     private SiloProcess(string clusterId, int basePort, IReadOnlyDictionary<string, string> settings)
     {
@@ -44,6 +46,9 @@ internal sealed class SiloProcess : IAsyncDisposable
     public Uri Gateway => new($"http://127.0.0.1:{HttpPort}/");
 
     public bool HasExited => process.HasExited;
+
+    /// <summary>How often the supervisor started the process again after it stopped by itself.</summary>
+    public int Restarts { get; private set; }
 
     public string Output
     {
@@ -127,8 +132,43 @@ internal sealed class SiloProcess : IAsyncDisposable
         throw new TimeoutException($"Silo on {Endpoint} was not ready within {limit}:\n{Output}");
     }
 
+    /// <summary>
+    /// Acts as the process supervisor of a real deployment (systemd's Restart=always, a Kubernetes pod): whenever the
+    /// silo process ends by itself (Orleans stops a silo that learns it was declared dead), it is started again.
+    /// </summary>
+    public void Supervise()
+    {
+        supervised = true;
+        _ = WatchAsync(process);
+    }
+
+    private async Task WatchAsync(Process watched)
+    {
+        await watched.WaitForExitAsync();
+        while (supervised && !disposed && ReferenceEquals(watched, process))
+        {
+            Restarts++;
+            await Task.Delay(500);
+            try
+            {
+                await StartAgainAsync();
+                _ = WatchAsync(process);
+                return;
+            }
+            catch (Exception error) when (error is InvalidOperationException or TimeoutException)
+            {
+                Append($"[supervisor] restart failed: {error.Message}");
+                watched = process;
+            }
+        }
+    }
+
     /// <summary>SIGKILL: the process dies at once, without any shutdown.</summary>
-    public void Kill() => process.Kill(entireProcessTree: true);
+    public void Kill()
+    {
+        supervised = false; // a kill stands: the test decides whether and when the process comes back
+        process.Kill(entireProcessTree: true);
+    }
 
     /// <summary>SIGSTOP: the process freezes, as in a long GC pause or a VM stall.</summary>
     public void Pause() => Signal("STOP");
@@ -140,6 +180,7 @@ internal sealed class SiloProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        disposed = true;
         if (!process.HasExited)
         {
             Resume();
