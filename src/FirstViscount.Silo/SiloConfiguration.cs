@@ -37,6 +37,7 @@ internal static class SiloConfiguration
                 membership.ConfigurationOptions = ConfigurationOptions.Parse(redis);
                 membership.CreateMultiplexer = _ => Task.FromResult((connection, IsShared: true));
             });
+            silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, RedisMembershipWatchdog>();
         }
         else
         {

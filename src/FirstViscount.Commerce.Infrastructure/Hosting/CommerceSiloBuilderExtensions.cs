@@ -34,9 +34,11 @@ public static class CommerceSiloBuilderExtensions
         services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
         services.Configure<ExceptionSerializationOptions>(exceptions =>
         {
-            // So that a database's or Redis's error reaches a caller on another silo with its type and message.
+            // So that a database's, Redis's or a provider's error reaches a caller on another silo or a client with its
+            // type and message (Orleans serializes only Microsoft, System and Azure exceptions it has no codec for).
             exceptions.SupportedNamespacePrefixes.Add("Npgsql");
             exceptions.SupportedNamespacePrefixes.Add("StackExchange.Redis");
+            exceptions.SupportedNamespacePrefixes.Add("Orleans");
         });
         if (options.IsDurable)
         {

@@ -60,9 +60,9 @@ internal sealed class ProcessCluster : IAsyncDisposable
                     return DateTime.UtcNow - started;
                 }
             }
-            catch (Exception error) when (error is OrleansException or TimeoutException)
+            catch (Exception error) when (DateTime.UtcNow - started < limit)
             {
-                // the client's gateway may be the silo that just went
+                _ = error; // the client's gateway may be the silo that just went, or membership is being rebuilt
             }
             if (DateTime.UtcNow - started > limit)
             {
