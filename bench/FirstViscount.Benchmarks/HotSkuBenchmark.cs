@@ -11,6 +11,7 @@ namespace FirstViscount.Benchmarks;
 /// </summary>
 internal static class HotSkuBenchmark
 {
+    public const string JournaledProvider = "journaled-sku";
     private const int Callers = 64;
 
     public static async Task<IReadOnlyList<BenchResult>> RunAsync(bool quick)
@@ -20,7 +21,7 @@ internal static class HotSkuBenchmark
         await PostgresMigrator.MigrateAsync(dataSource);
         var raw = await RawReservationsAsync(dataSource, duration);
 
-        await using var silo = await BenchSilo.StartAsync();
+        await using var silo = await BenchSilo.StartAsync(builder => builder.AddCustomStorageBasedLogConsistencyProvider(JournaledProvider));
         var sku = silo.GrainFactory.GetGrain<IInventorySkuGrain>($"bench-hot-{Guid.NewGuid():N}");
         await sku.Receive(100_000_000, "bench stock");
         long reserved = 0;
@@ -39,7 +40,28 @@ internal static class HotSkuBenchmark
             throw new InvalidOperationException($"Oversold or lost: {reserved} acknowledged, {levels.Reserved} reserved, {levels.Available} available.");
         }
         Console.Error.WriteLine($"hot-sku: {reserved} reservations acknowledged, {levels.Reserved} reserved, {levels.Available} available, stream version {levels.Version}");
-        return [new BenchResult($"hot-sku/{Callers}-callers", perSecond, "reservations/s", "raw conditional UPDATE of one row, 64 connections", raw)];
+
+        // The same load on a JournaledGrain (CustomStorage over the same event store), for the choice of base class.
+        var journaled = silo.GrainFactory.GetGrain<IJournaledSkuGrain>($"bench-journaled-{Guid.NewGuid():N}");
+        await journaled.Receive(100_000_000);
+        long journaledReserved = 0;
+        var journaledPerSecond = await Throughput.MeasureAsync(Callers, duration, async _ =>
+        {
+            if (await journaled.Reserve($"order-{Interlocked.Increment(ref sequence)}", 1))
+            {
+                Interlocked.Increment(ref journaledReserved);
+            }
+        });
+        var journaledLevels = await journaled.Levels();
+        if (journaledLevels.Reserved != journaledReserved)
+        {
+            throw new InvalidOperationException($"JournaledGrain: {journaledReserved} acknowledged, {journaledLevels.Reserved} reserved.");
+        }
+        return
+        [
+            new BenchResult($"hot-sku/{Callers}-callers", perSecond, "reservations/s", "raw conditional UPDATE of one row, 64 connections", raw),
+            new BenchResult($"hot-sku/journaled-grain/{Callers}-callers", journaledPerSecond, "reservations/s", "raw conditional UPDATE of one row, 64 connections", raw),
+        ];
     }
 
     private static async Task<double> RawReservationsAsync(NpgsqlDataSource dataSource, TimeSpan duration)

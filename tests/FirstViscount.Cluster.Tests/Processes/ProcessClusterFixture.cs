@@ -55,7 +55,8 @@ internal sealed class ProcessCluster : IAsyncDisposable
         {
             try
             {
-                if ((await Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count == count)
+                // Bounded: a call through a gateway that is frozen or gone would otherwise wait for the response timeout.
+                if ((await Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(TimeSpan.FromSeconds(3))).Count == count)
                 {
                     return DateTime.UtcNow - started;
                 }
@@ -92,7 +93,9 @@ internal sealed class ProcessCluster : IAsyncDisposable
         builder.UseOrleansClient(client => client
             .UseRedisClustering(redis)
             .Configure<ClusterOptions>(cluster => (cluster.ClusterId, cluster.ServiceId) = (clusterId, "firstviscount-test"))
-            .Configure<GatewayOptions>(gateways => gateways.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1)));
+            .Configure<GatewayOptions>(gateways => gateways.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1))
+            // The test's client only asks where grains are and which silos are up: it should not wait 30 s for a dead gateway.
+            .Configure<ClientMessagingOptions>(messaging => messaging.ResponseTimeout = TimeSpan.FromSeconds(5)));
         var host = builder.Build();
         await host.StartAsync();
         return host;
