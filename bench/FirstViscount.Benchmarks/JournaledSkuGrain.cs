@@ -1,6 +1,7 @@
 using FirstViscount.Commerce;
 using FirstViscount.Commerce.Inventory;
 using FirstViscount.EventSourcing;
+using Orleans.Concurrency;
 using Orleans.EventSourcing;
 using Orleans.EventSourcing.CustomStorage;
 using Orleans.Providers;
