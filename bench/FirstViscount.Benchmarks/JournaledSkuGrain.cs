@@ -1,4 +1,3 @@
-using FirstViscount.Commerce;
 using FirstViscount.Commerce.Inventory;
 using FirstViscount.EventSourcing;
 using Orleans.Concurrency;
