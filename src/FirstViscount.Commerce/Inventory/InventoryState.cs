@@ -1,14 +1,26 @@
 namespace FirstViscount.Commerce.Inventory;
 
-/// <summary>The folded state of one SKU. Invariant: 0 &lt;= Reserved &lt;= OnHand, so Available is never negative.</summary>
+/// <summary>
+/// The folded state of one SKU. Invariant: 0 &lt;= Reserved &lt;= OnHand, so Available is never negative. Snapshots
+/// store it as JSON; its Orleans codec is for copying it (as a JournaledGrain would).
+/// </summary>
+[GenerateSerializer, Alias("fv.inventory-state")]
 public sealed class InventoryState
 {
+    [Id(0)]
     public int OnHand { get; set; }
+
+    [Id(1)]
     public int ReorderPoint { get; set; }
+
+    [Id(2)]
     public Dictionary<string, Reservation> Reservations { get; set; } = [];
+
+    [Id(3)]
     public HashSet<string> CommittedOrders { get; set; } = [];
 
     /// <summary>The sum of the reservations, kept as they change (summing on every decision would grow with them).</summary>
+    [Id(4)]
     public int Reserved { get; set; }
 
     public int Available => OnHand - Reserved;
@@ -38,4 +50,5 @@ public sealed class InventoryState
     }
 }
 
-public sealed record Reservation(int Quantity, DateTimeOffset ExpiresAt);
+[GenerateSerializer, Alias("fv.reservation")]
+public sealed record Reservation([property: Id(0)] int Quantity, [property: Id(1)] DateTimeOffset ExpiresAt);
