@@ -47,6 +47,28 @@ public sealed class PaymentTests
     }
 
     [Fact]
+    public async Task A_charge_authorizes_and_captures_in_one_commit_and_charging_again_changes_nothing()
+    {
+        var gateway = new PaymentGatewaySimulator();
+        await using var cluster = await CommerceCluster.DeployAsync(gateway: gateway);
+        var paymentId = CommerceCluster.Key("charge");
+        var payment = cluster.Client.GetGrain<IPaymentGrain>(paymentId);
+        var request = new PaymentRequest(paymentId, 25m, "EUR", "tok_flaky", new PayerDetails("A", "a@example.com"));
+
+        // tok_flaky fails its first authorization and its first capture: each retry continues where the last stopped.
+        await Assert.ThrowsAsync<PaymentGatewayUnavailableException>(() => payment.Charge(request, CancellationToken.None));
+        await Assert.ThrowsAsync<PaymentGatewayUnavailableException>(() => payment.Charge(request, CancellationToken.None));
+        var charged = await payment.Charge(request, CancellationToken.None);
+        var again = await payment.Charge(request, CancellationToken.None);
+
+        Assert.Equal((PaymentStatus.Captured, charged.CaptureReference), (again.Status, again.CaptureReference));
+        Assert.Equal(1, gateway.CapturesOf(charged.AuthorizationReference!));
+        var stored = await CommerceCluster.EventStore(cluster).ReadStreamAsync($"payment-{paymentId}", 0, CancellationToken.None);
+        Assert.Equal(["payment.authorized", "payment.captured"], stored.Select(e => e.Type));
+        Assert.Equal(2, stored[1].Version); // the authorization was kept when the capture failed, the capture appended on its own
+    }
+
+    [Fact]
     public void A_payer_key_that_is_not_32_bytes_of_base64_is_refused_with_the_setting_named()
     {
         Assert.Contains("Payments:PayerKey", Assert.Throws<FirstViscountException>(() => new PayerProtector("not base64!")).Message);

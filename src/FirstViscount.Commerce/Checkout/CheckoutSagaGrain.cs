@@ -21,6 +21,7 @@ public sealed class CheckoutSagaGrain(
     private readonly SemaphoreSlim persisting = new(1, 1);
     private bool running;
     private bool ending;
+    private IGrainReminder? resumeReminder;
 
     private CheckoutState State => saga.State;
 
@@ -31,7 +32,7 @@ public sealed class CheckoutSagaGrain(
         if (State.Phase == CheckoutPhase.NotStarted)
         {
             await GrainFactory.GetGrain<IOrderGrain>(OrderId).Place(new PlaceOrder(request.CustomerId, request.Lines, request.Currency, request.ShippingAddress));
-            await this.RegisterOrUpdateReminder(ResumeReminder, options.ResumeInterval, options.ResumeInterval);
+            resumeReminder = await this.RegisterOrUpdateReminder(ResumeReminder, options.ResumeInterval, options.ResumeInterval);
             await PersistAsync(state =>
             {
                 state.Request = request;
@@ -161,20 +162,18 @@ public sealed class CheckoutSagaGrain(
         var request = State.Request!;
         var payment = GrainFactory.GetGrain<IPaymentGrain>(OrderId);
         var total = request.Lines.Sum(l => l.LineTotal);
-        var authorized = await StepAsync(options.Payment, "the payment",
-            token => payment.Authorize(new PaymentRequest(OrderId, total, request.Currency, request.PaymentToken, request.Payer), token));
-        if (authorized is null)
+        var charged = await StepAsync(options.Payment, "the payment",
+            token => payment.Charge(new PaymentRequest(OrderId, total, request.Currency, request.PaymentToken, request.Payer), token));
+        if (charged is null)
         {
             return;
         }
-        if (authorized.Status == PaymentStatus.Declined)
+        if (charged.Status == PaymentStatus.Declined)
         {
-            await CompensateWith(CheckoutPhase.Failed, $"payment declined: {authorized.DeclineReason}");
+            await CompensateWith(CheckoutPhase.Failed, $"payment declined: {charged.DeclineReason}");
             return;
         }
-        var captured = await StepAsync(options.Payment, "capturing the payment", token => payment.Capture(token));
-        if (captured is not null
-            && await StepAsync(options.Payment, "recording the payment", _ => GrainFactory.GetGrain<IOrderGrain>(OrderId).MarkPaid(captured.CaptureReference!)) is not null)
+        if (await StepAsync(options.Payment, "recording the payment", _ => GrainFactory.GetGrain<IOrderGrain>(OrderId).MarkPaid(charged.CaptureReference!)) is not null)
         {
             await PersistAsync(state => state.Phase = CheckoutPhase.Committing);
         }
@@ -241,9 +240,10 @@ public sealed class CheckoutSagaGrain(
 
     private async Task UnregisterResumeAsync()
     {
-        if (await this.GetReminder(ResumeReminder) is { } reminder)
+        if ((resumeReminder ?? await this.GetReminder(ResumeReminder)) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
+            resumeReminder = null;
         }
     }
 

@@ -19,7 +19,8 @@ public sealed class InventorySkuGrain(IEventStore store, EventSerializer seriali
     private bool flushing;
     private Exception? poisoned;
     private StockLevels committed = new(string.Empty, 0, 0, 0, 0, 0);
-    private DateTimeOffset? scheduledExpiry;
+    private IGrainReminder? expiryReminder;
+    private DateTimeOffset? nextExpiryTick;
 
     private string Sku => this.GetPrimaryKeyString();
 
@@ -29,7 +30,6 @@ public sealed class InventorySkuGrain(IEventStore store, EventSerializer seriali
     {
         await base.OnActivateAsync(cancellationToken);
         committed = Levels();
-        scheduledExpiry = State.Reservations.Count == 0 ? null : DateTimeOffset.MinValue; // re-sync the reminder on the first change
     }
 
     public Task<StockLevels> Receive(int quantity, string reason)
@@ -93,13 +93,26 @@ public sealed class InventorySkuGrain(IEventStore store, EventSerializer seriali
         return [.. history.Skip(Math.Max(0, page - 1) * pageSize).Take(pageSize).Select(recorded => ToMovement(recorded, Serializer.Deserialize(recorded)))];
     }
 
-    public Task ReceiveReminder(string reminderName, TickStatus status) =>
-        reminderName != ExpiryReminder ? Task.CompletedTask : Submit(draft =>
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != ExpiryReminder)
         {
-            var now = Now;
-            return [.. draft.Reservations.Where(r => r.Value.ExpiresAt <= now)
-                .Select(r => (object)new ReservationReleased(Sku, r.Key, r.Value.Quantity, "expired"))];
-        });
+            return;
+        }
+        var now = Now;
+        nextExpiryTick = now + ExpiryReminderPeriod;
+        await Submit(draft => [.. draft.Reservations.Where(r => r.Value.ExpiresAt <= now)
+            .Select(r => (object)new ReservationReleased(Sku, r.Key, r.Value.Quantity, "expired"))]);
+        if (State.Reservations.Count == 0)
+        {
+            // Nothing is held any more: the reminder goes (a new hold registers it again).
+            if ((expiryReminder ?? await this.GetReminder(ExpiryReminder)) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+            (expiryReminder, nextExpiryTick) = (null, null);
+        }
+    }
 
     protected override void Apply(InventoryState state, object @event) => state.Apply(@event);
 
@@ -157,7 +170,7 @@ public sealed class InventorySkuGrain(IEventStore store, EventSerializer seriali
                 {
                     await AppendAppliedAsync(events);
                     committed = Levels();
-                    await SyncExpiryReminderAsync();
+                    await ScheduleExpiryAsync(events);
                 }
                 catch (Exception error)
                 {
@@ -195,23 +208,34 @@ public sealed class InventorySkuGrain(IEventStore store, EventSerializer seriali
         }
     }
 
-    private async Task SyncExpiryReminderAsync()
+    /// <summary>
+    /// Keeps the reminder that releases expired holds: registered when the SKU holds stock and no reminder is known,
+    /// moved earlier when a new hold would otherwise be released more than a tick late, and removed by the tick that
+    /// finds nothing held. Not moved on every change: a busy SKU would write the reminder table twice per order.
+    /// </summary>
+    private async Task ScheduleExpiryAsync(IReadOnlyList<object> committedEvents)
     {
-        DateTimeOffset? earliest = State.Reservations.Count == 0 ? null : State.Reservations.Values.Min(r => r.ExpiresAt);
-        if (earliest == scheduledExpiry)
+        if (State.Reservations.Count == 0)
         {
             return;
         }
-        if (earliest is { } due)
+        DateTimeOffset due;
+        if (nextExpiryTick is null)
         {
-            var dueTime = due - Now;
-            await this.RegisterOrUpdateReminder(ExpiryReminder, dueTime > TimeSpan.Zero ? dueTime : TimeSpan.Zero, ExpiryReminderPeriod);
+            due = State.Reservations.Values.Min(r => r.ExpiresAt); // first change since activation: the stored reminder may be any
         }
-        else if (await this.GetReminder(ExpiryReminder) is { } reminder)
+        else if (committedEvents.OfType<StockReserved>().Select(r => (DateTimeOffset?)r.ExpiresAt).Min() is { } newest
+            && newest + ExpiryReminderPeriod < nextExpiryTick)
         {
-            await this.UnregisterReminder(reminder);
+            due = newest;
         }
-        scheduledExpiry = earliest;
+        else
+        {
+            return;
+        }
+        var dueTime = due - Now;
+        expiryReminder = await this.RegisterOrUpdateReminder(ExpiryReminder, dueTime > TimeSpan.Zero ? dueTime : TimeSpan.Zero, ExpiryReminderPeriod);
+        nextExpiryTick = due;
     }
 
     private static StockMovement ToMovement(RecordedEvent recorded, object @event) => @event switch

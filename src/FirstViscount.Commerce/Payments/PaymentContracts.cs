@@ -33,6 +33,13 @@ public interface IPaymentGrain : IGrainWithStringKey
     [ResponseTimeout("00:01:05"), Alias("authorize")]
     Task<PaymentView> Authorize(PaymentRequest request, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Authorizes and captures in one call and one append (what a checkout does). Repeating it is harmless: each
+    /// gateway call is keyed by payment and step, and what already happened is not done again.
+    /// </summary>
+    [ResponseTimeout("00:01:05"), Alias("charge")]
+    Task<PaymentView> Charge(PaymentRequest request, CancellationToken cancellationToken);
+
     [ResponseTimeout("00:01:05"), Alias("capture")]
     Task<PaymentView> Capture(CancellationToken cancellationToken);
 

@@ -23,11 +23,48 @@ public sealed class PaymentGrain(IEventStore store, EventSerializer serializer, 
         }
         using var deadline = GatewayDeadline(cancellationToken);
         var result = await gateway.AuthorizeAsync($"{PaymentId}:authorize", request.Amount, request.Currency, request.PaymentToken, deadline.Token);
-        await RaiseAsync(result.Approved
-            ? new PaymentAuthorized(PaymentId, request.OrderId, request.Amount, request.Currency, request.PaymentToken, result.Reference!,
-                protector.Protect(JsonSerializer.Serialize(request.Payer)))
-            : new PaymentDeclined(PaymentId, request.OrderId, request.Amount, request.Currency, result.DeclineReason ?? "declined"),
-            cancellationToken: CancellationToken.None); // the gateway acted: record it even if the caller gave up
+        await RaiseAsync(AuthorizationOutcome(request, result), cancellationToken: CancellationToken.None); // the gateway acted: record it even if the caller gave up
+        return View();
+    }
+
+    public async Task<PaymentView> Charge(PaymentRequest request, CancellationToken cancellationToken)
+    {
+        if (State.Status is not (PaymentStatus.None or PaymentStatus.Authorized))
+        {
+            return View(); // declined, captured, refunded or voided: the same answer again
+        }
+        using var deadline = GatewayDeadline(cancellationToken);
+        List<object> authorized = [];
+        var authorizationReference = State.AuthorizationReference;
+        if (State.Status == PaymentStatus.None)
+        {
+            var authorization = await gateway.AuthorizeAsync($"{PaymentId}:authorize", request.Amount, request.Currency, request.PaymentToken, deadline.Token);
+            if (!authorization.Approved)
+            {
+                await RaiseAsync(AuthorizationOutcome(request, authorization), cancellationToken: CancellationToken.None);
+                return View();
+            }
+            authorized.Add(AuthorizationOutcome(request, authorization));
+            authorizationReference = authorization.Reference;
+        }
+        GatewayResult capture;
+        try
+        {
+            capture = await gateway.CaptureAsync($"{PaymentId}:capture", authorizationReference!, deadline.Token);
+        }
+        catch (Exception) when (authorized.Count > 0)
+        {
+            await RaiseAsync(authorized, cancellationToken: CancellationToken.None); // authorized: recorded, so that a refund voids it
+            throw;
+        }
+        if (!capture.Approved)
+        {
+            await RaiseAsync(authorized, cancellationToken: CancellationToken.None);
+            throw new InvalidOperationException($"The gateway refused to capture payment {PaymentId}: {capture.DeclineReason}");
+        }
+        // Both outcomes in one append: the checkout's payment costs one commit.
+        await RaiseAsync([.. authorized, new PaymentCaptured(PaymentId, request.OrderId, request.Amount, request.Currency, capture.Reference!)],
+            cancellationToken: CancellationToken.None);
         return View();
     }
 
@@ -77,6 +114,11 @@ public sealed class PaymentGrain(IEventStore store, EventSerializer serializer, 
         : null);
 
     protected override void Apply(PaymentState state, object @event) => state.Apply(@event);
+
+    private object AuthorizationOutcome(PaymentRequest request, GatewayResult result) => result.Approved
+        ? new PaymentAuthorized(PaymentId, request.OrderId, request.Amount, request.Currency, request.PaymentToken, result.Reference!,
+            protector.Protect(JsonSerializer.Serialize(request.Payer)))
+        : new PaymentDeclined(PaymentId, request.OrderId, request.Amount, request.Currency, result.DeclineReason ?? "declined");
 
     /// <summary>
     /// A gateway call ends when its caller gives up or, at the latest, after the checkout's payment step timeout: the

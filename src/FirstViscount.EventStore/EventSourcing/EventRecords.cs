@@ -25,3 +25,6 @@ public sealed record GlobalPage(IReadOnlyList<RecordedEvent> Events, GlobalCheck
 
 /// <summary>A stored snapshot of a stream's folded state.</summary>
 public sealed record Snapshot(string StreamId, long Version, byte[] State);
+
+/// <summary>A stream's latest snapshot (if any) and its events after the snapshot, in order.</summary>
+public sealed record StreamLoad(Snapshot? Snapshot, IReadOnlyList<RecordedEvent> Events);

@@ -44,12 +44,13 @@ public abstract class EventSourcedGrain<TState> : Grain where TState : class, ne
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (await store.LoadSnapshotAsync(StreamId, cancellationToken) is { } snapshot)
+        var load = await store.LoadAsync(StreamId, cancellationToken);
+        if (load.Snapshot is { } snapshot)
         {
             State = JsonSerializer.Deserialize<TState>(snapshot.State, Serializer.Json) ?? new TState();
             Version = versionAtSnapshot = snapshot.Version;
         }
-        foreach (var recorded in await store.ReadStreamAsync(StreamId, Version, cancellationToken))
+        foreach (var recorded in load.Events)
         {
             Apply(State, Serializer.Deserialize(recorded));
             Version = recorded.Version;

@@ -18,4 +18,11 @@ public interface IEventStore
     Task SaveSnapshotAsync(Snapshot snapshot, CancellationToken cancellationToken);
 
     Task<Snapshot?> LoadSnapshotAsync(string streamId, CancellationToken cancellationToken);
+
+    /// <summary>What an event-sourced grain needs to rebuild its state: the latest snapshot and the events after it.</summary>
+    async Task<StreamLoad> LoadAsync(string streamId, CancellationToken cancellationToken)
+    {
+        var snapshot = await LoadSnapshotAsync(streamId, cancellationToken);
+        return new StreamLoad(snapshot, await ReadStreamAsync(streamId, snapshot?.Version ?? 0, cancellationToken));
+    }
 }

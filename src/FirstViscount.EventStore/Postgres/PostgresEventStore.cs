@@ -145,6 +145,37 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
             : null;
     }
 
+    /// <summary>
+    /// The snapshot and the events after it in one round trip and one statement, so both come from the same database
+    /// snapshot (a snapshot saved in between cannot make the events read skip the ones it covers).
+    /// </summary>
+    public async Task<StreamLoad> LoadAsync(string streamId, CancellationToken cancellationToken)
+    {
+        await using var command = DataSource.CreateCommand("""
+            WITH snapshot AS (SELECT version, state FROM snapshots WHERE stream_id = $1)
+            SELECT 0 AS kind, version, NULL::bigint, NULL::uuid, NULL::text, NULL::integer, state::text, NULL::text, NULL::timestamptz FROM snapshot
+            UNION ALL
+            SELECT 1, version, position, event_id, event_type, schema_version, payload::text, metadata::text, recorded_at FROM events
+            WHERE stream_id = $1 AND version > coalesce((SELECT version FROM snapshot), 0)
+            ORDER BY 1, 2
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = streamId });
+        Snapshot? snapshot = null;
+        var events = new List<RecordedEvent>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (reader.GetInt32(0) == 0)
+            {
+                snapshot = new Snapshot(streamId, reader.GetInt64(1), reader.GetFieldValue<byte[]>(6));
+                continue;
+            }
+            events.Add(new RecordedEvent(streamId, reader.GetInt64(1), reader.GetInt64(2), reader.GetGuid(3), reader.GetString(4), reader.GetInt32(5),
+                reader.GetFieldValue<byte[]>(6), Metadata(reader.GetString(7)), reader.GetFieldValue<DateTimeOffset>(8)));
+        }
+        return new StreamLoad(snapshot, events);
+    }
+
     private static async Task<(List<RecordedEvent> Events, GlobalCheckpoint? Last)> ReadEventsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
         var events = new List<RecordedEvent>();

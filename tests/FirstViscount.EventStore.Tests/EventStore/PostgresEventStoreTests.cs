@@ -115,6 +115,24 @@ public sealed class PostgresEventStoreTests
         Assert.Null(await store.LoadSnapshotAsync(Stream("none"), CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Loading_a_stream_gives_its_latest_snapshot_and_exactly_the_events_after_it_in_one_read()
+    {
+        var store = await Store.Value;
+        var stream = Stream("load");
+        await store.AppendAsync(stream, ExpectedVersion.NoStream, [Event("A"), Event("B"), Event("C")], CancellationToken.None);
+        Assert.Equal(["A", "B", "C"], (await store.LoadAsync(stream, CancellationToken.None)).Events.Select(e => e.Type));
+
+        await store.SaveSnapshotAsync(new Snapshot(stream, 2, """{"upTo":"B"}"""u8.ToArray()), CancellationToken.None);
+        await store.AppendAsync(stream, ExpectedVersion.At(3), [Event("D")], CancellationToken.None);
+        var load = await store.LoadAsync(stream, CancellationToken.None);
+
+        Assert.Equal(2, load.Snapshot!.Version);
+        Assert.Contains("upTo", Encoding.UTF8.GetString(load.Snapshot.State));
+        Assert.Equal([(3L, "C"), (4L, "D")], load.Events.Select(e => (e.Version, e.Type)));
+        Assert.Empty((await store.LoadAsync(Stream("never"), CancellationToken.None)).Events);
+    }
+
     private static async Task<GlobalCheckpoint> TailAsync(PostgresEventStore store) => await DrainAsync(store, GlobalCheckpoint.Start, null);
 
     private static async Task<GlobalCheckpoint> DrainAsync(PostgresEventStore store, GlobalCheckpoint from, List<RecordedEvent>? into)
