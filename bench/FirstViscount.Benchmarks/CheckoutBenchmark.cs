@@ -43,9 +43,9 @@ internal static class CheckoutBenchmark
             var saga = silo.GrainFactory.GetGrain<ICheckoutSagaGrain>(orderId);
             await saga.Start(new CheckoutRequest(orderId, $"customer-{customer}-{n}", [new OrderLine(sku, "Bench item", 1, 9.99m)], "EUR", address, "tok_ok",
                 new PayerDetails("Bench Customer", "bench@example.com")));
-            while ((await saga.Status()).Phase is not (CheckoutPhase.Completed or CheckoutPhase.Failed or CheckoutPhase.Cancelled))
+            if ((await saga.WaitForEnd(TimeSpan.FromSeconds(10))).Phase != CheckoutPhase.Completed)
             {
-                await Task.Delay(2);
+                throw new InvalidOperationException($"Checkout {orderId} did not complete.");
             }
         });
         return perSecond;

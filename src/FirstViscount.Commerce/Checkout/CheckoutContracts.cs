@@ -35,4 +35,8 @@ public interface ICheckoutSagaGrain : IGrainWithStringKey
 
     [AlwaysInterleave, Alias("status")]
     Task<CheckoutStatus> Status();
+
+    /// <summary>The status once the checkout has ended, or as it is after <paramref name="timeout"/> (at most 20 s).</summary>
+    [AlwaysInterleave, Alias("wait-for-end")]
+    Task<CheckoutStatus> WaitForEnd(TimeSpan timeout);
 }

@@ -22,6 +22,7 @@ public sealed class CheckoutSagaGrain(
     private bool running;
     private bool ending;
     private IGrainReminder? resumeReminder;
+    private TaskCompletionSource? ended;
 
     private CheckoutState State => saga.State;
 
@@ -64,6 +65,16 @@ public sealed class CheckoutSagaGrain(
     }
 
     public Task<CheckoutStatus> Status() => Task.FromResult(Current());
+
+    public async Task<CheckoutStatus> WaitForEnd(TimeSpan timeout)
+    {
+        if (!State.IsTerminal)
+        {
+            ended ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            await Task.WhenAny(ended.Task, Task.Delay(timeout < TimeSpan.FromSeconds(20) ? timeout : TimeSpan.FromSeconds(20)));
+        }
+        return Current();
+    }
 
     public Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -255,6 +266,10 @@ public sealed class CheckoutSagaGrain(
         {
             change(State);
             await saga.WriteStateAsync();
+            if (State.IsTerminal)
+            {
+                ended?.TrySetResult();
+            }
         }
         finally
         {

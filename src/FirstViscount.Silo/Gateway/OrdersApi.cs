@@ -81,6 +81,11 @@ internal static class OrdersApi
                 await cart.Clear();
             }
         }
+        if (PreferWait.Of(http.Request) is { } wait)
+        {
+            await saga.WaitForEnd(wait);
+            PreferWait.Applied(http.Response, wait);
+        }
         var order = await grains.GetGrain<IOrderGrain>(orderId).Get();
         return TypedResults.Accepted($"/v1/orders/{orderId}", new CheckoutAccepted(orderId, (order?.Status ?? OrderStatus.Pending).ToString()));
     }
