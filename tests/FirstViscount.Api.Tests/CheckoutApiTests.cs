@@ -69,6 +69,24 @@ public sealed class CheckoutApiTests(GatewayCluster cluster)
     }
 
     [Fact]
+    public async Task With_prefer_wait_the_checkout_answers_once_the_order_has_ended()
+    {
+        var sku = await StockedSkuAsync();
+        var (_, bearer, _) = await cluster.NewCustomerAsync();
+        using var client = cluster.Client(1, bearer);
+        (await client.PutAsJsonAsync($"/v1/cart/items/{sku}", new { quantity = 1 })).EnsureSuccessStatusCode();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/checkout") { Content = JsonContent.Create(new { shippingAddress = Address, paymentToken = "tok_ok" }) };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        request.Headers.Add("Prefer", "respond-async, wait=10");
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal("wait=10", response.Headers.GetValues("Preference-Applied").Single());
+        Assert.Equal("Confirmed", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task The_same_key_and_body_answer_the_same_order_another_body_is_422_and_concurrent_duplicates_make_one_order()
     {
         var sku = await StockedSkuAsync();
