@@ -3,7 +3,6 @@ using FirstViscount.Commerce.Checkout;
 using FirstViscount.Commerce.Hosting;
 using FirstViscount.Commerce.Registration;
 using Orleans.Configuration;
-using StackExchange.Redis;
 
 namespace FirstViscount.SiloHost;
 
@@ -31,12 +30,7 @@ internal static class SiloConfiguration
         });
         if (redis is not null)
         {
-            silo.UseRedisClustering(_ => { });
-            silo.Services.AddOptions<Orleans.Clustering.Redis.RedisClusteringOptions>().Configure<IConnectionMultiplexer>((membership, connection) =>
-            {
-                membership.ConfigurationOptions = ConfigurationOptions.Parse(redis);
-                membership.CreateMultiplexer = _ => Task.FromResult((connection, IsShared: true));
-            });
+            silo.UseSharedRedisClustering(redis);
             silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, RedisMembershipWatchdog>();
         }
         else

@@ -38,9 +38,10 @@ public static class SiloHostApp
             context.ProblemDetails.Extensions["traceId"] = System.Diagnostics.Activity.Current?.Id ?? context.HttpContext.TraceIdentifier);
         builder.Services.AddExceptionHandler<ExceptionMapping>();
 
-        var dataProtection = builder.Services.AddDataProtection().SetApplicationName("FirstViscount");
+        builder.Services.AddDataProtection().SetApplicationName("FirstViscount");
         if (postgres is not null)
         {
+            // The key ring lives in the silo's PostgreSQL, whose data source only the container has.
             builder.Services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
                 .Configure<NpgsqlDataSource>((options, dataSource) => options.XmlRepository = new PostgresKeyRing(dataSource));
         }

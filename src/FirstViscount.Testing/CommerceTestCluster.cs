@@ -68,9 +68,6 @@ public sealed class CommerceTestCluster
     /// <summary>The shortest reminder period the test silos accept (production: Orleans's one minute).</summary>
     public static TimeSpan ReminderPeriodFloor { get; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>The service id: grain state and reminders of this cluster are kept apart from every other's under it.</summary>
-    public string ServiceId => builder.Options.ServiceId;
-
     /// <summary>Durable storage as in production: grain state, reminders and events in PostgreSQL, carts and preferences in Redis.</summary>
     public CommerceTestCluster UsePostgresAndRedis(string postgres, string redis, string? payerKey = null) => ConfigureCommerce(options =>
     {

@@ -57,7 +57,7 @@ public static class CommerceSiloBuilderExtensions
         var services = silo.Services;
         silo.AddPostgresGrainStorageAsDefault(storage => storage.ConnectionStrings.AddRange(options.PostgresConnectionStrings));
         silo.UsePostgresReminderService(primary);
-        services.TryAddSingleton<IConnectionMultiplexer>(_ => ConnectRedis(options.RedisConfiguration!));
+        services.AddSharedRedis(options.RedisConfiguration!);
         silo.AddRedisGrainStorage(CommerceStorage.Carts, carts => carts.Configure<IConnectionMultiplexer>((redis, connection) =>
         {
             redis.ConfigurationOptions = ConfigurationOptions.Parse(options.RedisConfiguration!); // validated by the provider; the connection is shared
@@ -87,16 +87,5 @@ public static class CommerceSiloBuilderExtensions
         services.AddSingleton<IProductCatalog>(sources => sources.GetRequiredService<InMemoryProductCatalog>());
         services.AddSingleton<IAccountStore, InMemoryAccountStore>();
         services.AddSingleton<IPreferencesStore, InMemoryPreferencesStore>();
-    }
-
-    /// <summary>
-    /// The silo's one Redis connection, shared by membership, cart storage, preferences and the catalog cache.
-    /// It keeps reconnecting in the background, so a silo rides out a Redis restart.
-    /// </summary>
-    public static IConnectionMultiplexer ConnectRedis(string configuration)
-    {
-        var options = ConfigurationOptions.Parse(configuration);
-        options.AbortOnConnectFail = false;
-        return ConnectionMultiplexer.Connect(options);
     }
 }
