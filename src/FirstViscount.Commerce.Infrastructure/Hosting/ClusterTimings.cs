@@ -17,6 +17,12 @@ public static class ClusterTimings
             membership.ProbeTimeout = TimeSpan.FromSeconds(1);
             membership.NumMissedProbesLimit = 2;
             membership.NumVotesForDeathDeclaration = 1;
+            // A silo restarted on its old endpoint declares its previous incarnation dead when it reads the table. If
+            // that write loses a race (every silo restarting at once), Orleans tries again only at the next table
+            // refresh, and probes cannot do it: the endpoint answers, so votes against the old entry are suppressed.
+            // Until then, joining silos wait to reach the old entry and placement may pick it. Orleans refreshes every
+            // 60 s; one read of a few Redis hash fields every 2 s bounds that window.
+            membership.TableRefreshTimeout = TimeSpan.FromSeconds(2);
             configuration?.GetSection("Membership").Bind(membership);
         });
         if (configuration is not null)

@@ -101,6 +101,7 @@ public sealed class ClusterSurvivalTests(ITestOutputHelper output)
         var serving = restart.Elapsed;
 
         output.WriteLine($"the restarted cluster served again {serving.TotalSeconds:0.0} s after its silos were started");
+        Assert.True(after.Failed == 0, $"the restarted cluster refused its first receipts: {after.Describe()}");
         Assert.True(serving <= TimeSpan.FromSeconds(20), $"the restarted cluster took {serving} to serve");
     }
 

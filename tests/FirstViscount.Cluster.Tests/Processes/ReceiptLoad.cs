@@ -61,7 +61,7 @@ internal sealed class ReceiptLoad : IAsyncDisposable
         });
         var prefix = $"load-{Guid.NewGuid():N}";
         var load = new ReceiptLoad(clients, [.. Enumerable.Range(0, grains).Select(i => $"{prefix}-{i}")]);
-        await Task.WhenAll(load.Keys.Select((key, i) => load.ReceiveAsync(load.rotation[i % load.rotation.Length], key, "seq-0")));
+        await Task.WhenAll(load.Keys.Select((key, i) => load.WriteAsync(load.rotation[i % load.rotation.Length], key, seq: 0)));
         return load;
     }
 
