@@ -3,40 +3,18 @@
 #   PostgreSQL 15 on 15432, Redis 7 on 16379, ClickHouse (HTTP) on 18123.
 # Usage: deploy/services.sh up|down|status
 # Data lives under .data/ in the repository (git-ignored), or $FV_DATA_DIR.
+# PostgreSQL archives its WAL continuously into an encrypted pgBackRest repository (deploy/backup.sh takes base
+# backups and restores): the repository is $FV_BACKUP_DIR (default .data/backups), its key $FV_BACKUP_KEY_FILE
+# (default .data/secrets/backup.key, outside the repository folder); under write load a WAL segment is archived
+# at the latest every $FV_ARCHIVE_TIMEOUT seconds (15), which bounds what a lost disk loses.
 # Idempotent: `up` reuses a server that already answers on its port; `down` stops
 # only the processes this script started (their PID files are under the data folder).
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-data=${FV_DATA_DIR:-$repo/.data}
-pg_port=${FV_PG_PORT:-15432}
-redis_port=${FV_REDIS_PORT:-16379}
-ch_http_port=${FV_CH_HTTP_PORT:-18123}
-ch_tcp_port=${FV_CH_TCP_PORT:-19000}
-pg_bin=/usr/lib/postgresql/15/bin
-pg_user=firstviscount
-pg_password=firstviscount
-
-log() { printf '[services] %s\n' "$*" >&2; }
-fail() { printf '[services] error: %s\n' "$*" >&2; exit 1; }
-
-is_root() { [ "$(id -u)" -eq 0 ]; }
-
-# PostgreSQL refuses to run as root, so as root it runs as the `postgres` OS user.
-as_pg_user() {
-  if is_root; then runuser -u postgres -- "$@"; else "$@"; fi
-}
-
-port_answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-wait_until() {
-  local what=$1 tries=$2; shift 2
-  for _ in $(seq "$tries"); do
-    if "$@" >/dev/null 2>&1; then return 0; fi
-    sleep 0.5
-  done
-  fail "$what did not answer in time; see its log under $data"
-}
+log_tag=services
+# shellcheck source=lib/common.sh
+source "$repo/deploy/lib/common.sh"
 
 install_missing() {
   local missing=()
@@ -44,23 +22,13 @@ install_missing() {
   command -v redis-server >/dev/null || missing+=(redis-server)
   command -v clickhouse-server >/dev/null || missing+=(clickhouse-server)
   command -v clickhouse-client >/dev/null || missing+=(clickhouse-client)
+  command -v pgbackrest >/dev/null || missing+=(pgbackrest)
   [ ${#missing[@]} -eq 0 ] && return 0
   log "installing ${missing[*]}"
   local sudo=""
   is_root || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
-}
-
-# A data folder inside a 0700 temporary directory is unreachable for the postgres user;
-# give every ancestor the search (x) bit so it can reach its own folder.
-open_path_for_pg_user() {
-  is_root || return 0
-  local dir=$1
-  while [ "$dir" != "/" ]; do
-    chmod o+x "$dir" 2>/dev/null || true
-    dir=$(dirname "$dir")
-  done
 }
 
 pg_up() {
@@ -88,8 +56,10 @@ fsync = on
 max_prepared_transactions = 0
 EOF
   fi
+  pg_backup_config
   as_pg_user "$pg_bin/pg_ctl" -D "$dir/db" -l "$dir/postgres.log" -w -t 60 start >/dev/null
   wait_until PostgreSQL 60 "$pg_bin/pg_isready" -h 127.0.0.1 -p "$pg_port"
+  as_pg_user "$pgbackrest_dir/pgbackrest" stanza-create >/dev/null
   as_pg_user "$pg_bin/psql" -h "$dir" -p "$pg_port" -U "$pg_user" -d postgres -tAc \
     "SELECT 1 FROM pg_database WHERE datname = 'firstviscount'" | grep -q 1 ||
     as_pg_user "$pg_bin/createdb" -h "$dir" -p "$pg_port" -U "$pg_user" firstviscount

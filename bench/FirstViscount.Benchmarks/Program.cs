@@ -12,6 +12,7 @@ var benchmarks = new Dictionary<string, Func<bool, Task<IReadOnlyList<BenchResul
     ["sink"] = SinkBenchmark.RunAsync,
     ["analytics-query"] = AnalyticsQueryBenchmark.RunAsync,
     ["failover"] = FailoverBenchmark.RunAsync,
+    ["drill"] = DrillBenchmark.RunAsync,
 };
 
 var name = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal));

@@ -5,9 +5,10 @@ using Npgsql;
 namespace FirstViscount.Cluster.Tests.Processes;
 
 /// <summary>
-/// A private PostgreSQL server for a test that crashes and restarts it without disturbing other tests: a fresh
-/// data folder made by deploy/services.sh (initdb as the postgres OS user when root), stopped with `-m immediate`
-/// (as a crash) and started again on the same port.
+/// A private PostgreSQL server for a test that crashes, restarts or restores it without disturbing other tests: a
+/// fresh data folder made by deploy/services.sh (initdb as the postgres OS user when root, WAL archived into its own
+/// backup repository), stopped with `-m immediate` (as a crash) and started again on the same port, backed up and
+/// restored with deploy/backup.sh as an operator would.
 /// </summary>
 internal sealed class PostgresServerProcess : IAsyncDisposable
 {
@@ -28,16 +29,40 @@ internal sealed class PostgresServerProcess : IAsyncDisposable
     public string ConnectionString =>
         $"Host=127.0.0.1;Port={Port};Username=firstviscount;Password=firstviscount;Database=firstviscount;Timeout=3;Command Timeout=10";
 
+    /// <summary>The deploy scripts' settings that point them at this server (environment form).</summary>
+    private Dictionary<string, string> ScriptSettings => new()
+    {
+        ["FV_DATA_DIR"] = Root,
+        ["FV_PG_PORT"] = Port.ToString(CultureInfo.InvariantCulture),
+    };
+
     public static async Task<PostgresServerProcess> StartAsync()
     {
         var root = Directory.CreateTempSubdirectory("fv-pg-").FullName;
         var server = new PostgresServerProcess(root, 25_000 + Random.Shared.Next(0, 4_000));
-        await RunAsync(Path.Combine(RepositoryRoot(), "deploy", "services.sh"), ["up"], new()
-        {
-            ["FV_DATA_DIR"] = root,
-            ["FV_PG_PORT"] = server.Port.ToString(CultureInfo.InvariantCulture),
-        });
+        await RunAsync(Script("services.sh"), ["up"], server.ScriptSettings);
         return server;
+    }
+
+    /// <summary>A base backup now (deploy/backup.sh postgres --full), while WAL archiving goes on.</summary>
+    public Task BackupAsync() => RunAsync(Script("backup.sh"), ["postgres", "--full"], ScriptSettings);
+
+    /// <summary>The disk is lost: the server stops at once and its data folder is gone, WAL not yet archived with it.</summary>
+    public async Task LoseDataFolderAsync()
+    {
+        await CrashAsync();
+        NpgsqlConnection.ClearAllPools();
+        Directory.Delete(dataDirectory, recursive: true);
+    }
+
+    /// <summary>deploy/backup.sh restore: to <paramref name="target"/>, or to the end of the archived WAL; returns once PostgreSQL accepts writes.</summary>
+    public async Task RestoreAsync(DateTimeOffset? target = null)
+    {
+        string[] arguments = target is { } time
+            ? ["restore", "--target", time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture) + "+00"]
+            : ["restore"];
+        await RunAsync(Script("backup.sh"), arguments, ScriptSettings);
+        NpgsqlConnection.ClearAllPools();
     }
 
     /// <summary>Stops the server at once, as a crash would (no checkpoint; recovery replays the WAL at the next start).</summary>
@@ -88,6 +113,8 @@ internal sealed class PostgresServerProcess : IAsyncDisposable
             throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed ({process.ExitCode}): {await output}{await errors}");
         }
     }
+
+    private static string Script(string name) => Path.Combine(RepositoryRoot(), "deploy", name);
 
     private static string RepositoryRoot()
     {
