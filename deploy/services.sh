@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts FirstViscount's backing services on loopback, on the project's own ports:
-#   PostgreSQL 15 on 15432, Redis 7 on 16379, ClickHouse (HTTP) on 18123.
+#   PostgreSQL 15 on 15432, Redis 7 on 16379, ClickHouse (HTTP) on 18123, and PgBouncer (transaction pooling, in
+#   front of PostgreSQL) on 16432.
 # Usage: deploy/services.sh up|down|status
 # Data lives under .data/ in the repository (git-ignored), or $FV_DATA_DIR.
 # PostgreSQL archives its WAL continuously into an encrypted pgBackRest repository (deploy/backup.sh takes base
@@ -23,6 +24,7 @@ install_missing() {
   command -v clickhouse-server >/dev/null || missing+=(clickhouse-server)
   command -v clickhouse-client >/dev/null || missing+=(clickhouse-client)
   command -v pgbackrest >/dev/null || missing+=(pgbackrest)
+  [ -x /usr/sbin/pgbouncer ] || missing+=(pgbouncer)
   [ ${#missing[@]} -eq 0 ] && return 0
   log "installing ${missing[*]}"
   local sudo=""
@@ -71,6 +73,22 @@ pg_down() {
   [ -f "$dir/db/postmaster.pid" ] || return 0
   as_pg_user "$pg_bin/pg_ctl" -D "$dir/db" -m fast -w stop >/dev/null && log "PostgreSQL stopped"
 }
+
+# PgBouncer refuses to run as root too: as root it runs as the postgres OS user.
+pgbouncer_up() {
+  if port_answers "$pgbouncer_port"; then log "PgBouncer already answers on $pgbouncer_port"; return 0; fi
+  local dir=$data/pgbouncer
+  mkdir -p "$dir"
+  sed -e "s|@PG_PORT@|$pg_port|g" -e "s|@PGBOUNCER_PORT@|$pgbouncer_port|g" -e "s|@DIR@|$dir|g" -e "s|@PG_USER@|$pg_user|g" \
+    "$repo/deploy/pgbouncer.ini" >"$dir/pgbouncer.ini"
+  (umask 077 && printf '"%s" "%s"\n' "$pg_user" "$pg_password" >"$dir/userlist.txt")
+  if is_root; then open_path_for_pg_user "$dir"; chown -R postgres:postgres "$dir"; fi
+  as_pg_user /usr/sbin/pgbouncer -d -q "$dir/pgbouncer.ini"
+  wait_until PgBouncer 40 port_answers "$pgbouncer_port"
+  log "PgBouncer up on 127.0.0.1:$pgbouncer_port (transaction pooling)"
+}
+
+pgbouncer_down() { stop_pidfile PgBouncer "$data/pgbouncer/pgbouncer.pid"; }
 
 redis_up() {
   if port_answers "$redis_port"; then log "Redis already answers on $redis_port"; return 0; fi
@@ -148,6 +166,7 @@ stop_pidfile() {
 status() {
   local rc=0
   if "$pg_bin/pg_isready" -q -h 127.0.0.1 -p "$pg_port"; then echo "postgresql  up    127.0.0.1:$pg_port"; else echo "postgresql  down"; rc=1; fi
+  if port_answers "$pgbouncer_port"; then echo "pgbouncer   up    127.0.0.1:$pgbouncer_port"; else echo "pgbouncer   down"; rc=1; fi
   if port_answers "$redis_port"; then echo "redis       up    127.0.0.1:$redis_port"; else echo "redis       down"; rc=1; fi
   if curl -sf "http://127.0.0.1:$ch_http_port/ping" >/dev/null; then echo "clickhouse  up    127.0.0.1:$ch_http_port"; else echo "clickhouse  down"; rc=1; fi
   return $rc
@@ -158,12 +177,14 @@ case "${1:-}" in
     install_missing
     mkdir -p "$data"
     pg_up
+    pgbouncer_up
     redis_up
     clickhouse_up
     ;;
   down)
     clickhouse_down
     redis_down
+    pgbouncer_down
     pg_down
     ;;
   status) status ;;

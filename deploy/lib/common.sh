@@ -12,6 +12,7 @@ backups=${FV_BACKUP_DIR:-$data/backups}
 backup_key=${FV_BACKUP_KEY_FILE:-$data/secrets/backup.key}
 archive_timeout=${FV_ARCHIVE_TIMEOUT:-15}
 pgbackrest_dir=$data/pgbackrest
+pgbouncer_port=${FV_PGBOUNCER_PORT:-16432}
 
 log() { printf '[%s] %s\n' "$log_tag" "$*" >&2; }
 fail() { printf '[%s] error: %s\n' "$log_tag" "$*" >&2; exit 1; }

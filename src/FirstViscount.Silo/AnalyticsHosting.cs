@@ -25,7 +25,7 @@ internal static class AnalyticsHosting
         services.AddSingleton(provider => new AnalyticsSink(configuration["Analytics:SinkName"] ?? AnalyticsSink.DefaultName,
             provider.GetRequiredService<IEventStore>(), clickHouse, provider.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton(provider => new AnalyticsQueries(provider.GetRequiredService<AnalyticsSink>(), clickHouse, provider.GetRequiredService<NpgsqlDataSource>()));
-        var postgres = SiloConfiguration.PostgresConnectionStrings(configuration)[0];
+        var postgres = SiloConfiguration.PostgresSessionConnectionString(configuration);
         services.AddHostedService(provider => new AnalyticsSinkService(provider.GetRequiredService<AnalyticsSink>(), clickHouse, postgres, retention,
             configuration.GetValue("Analytics:IdleDelay", TimeSpan.FromMilliseconds(200)), provider.GetRequiredService<ILogger<AnalyticsSinkService>>()));
     }

@@ -59,6 +59,14 @@ internal static class SiloConfiguration
         return [.. (string.IsNullOrWhiteSpace(single) ? shards : [single, .. shards]).Distinct()];
     }
 
+    /// <summary>
+    /// A direct connection to the first database for what needs a PostgreSQL session across transactions (the
+    /// analytics sink's advisory lock): Postgres:SessionConnectionString when the other connections go through
+    /// PgBouncer's transaction pooling, else the first connection string.
+    /// </summary>
+    public static string PostgresSessionConnectionString(IConfiguration configuration) =>
+        configuration["Postgres:SessionConnectionString"] is { Length: > 0 } session ? session : PostgresConnectionStrings(configuration)[0];
+
     /// <summary>Says in the log what the silo runs on, so that an embedded in-memory silo is never mistaken for a durable one.</summary>
     private sealed class StartupReport(ILogger<StartupReport> logger, string providers) : IHostedService
     {

@@ -42,6 +42,7 @@ public sealed class AnalyticsSilo : IAsyncLifetime
             $"--Silo:Port={port + 1}",
             $"--Redis:Configuration={TestServers.Redis}",
             $"--Postgres:ConnectionString={TestServers.PostgresDatabase(database)}",
+            $"--Postgres:SessionConnectionString={TestServers.PostgresSessionDatabase(database)}",
             $"--Payments:PayerKey={Convert.ToBase64String(new byte[32])}",
             $"--Admin:Email={AdminEmail}",
             $"--Admin:Password={AdminPassword}",
