@@ -2,7 +2,8 @@
 # Starts FirstViscount's backing services on loopback, on the project's own ports:
 #   PostgreSQL 15 on 15432, Redis 7 on 16379, ClickHouse (HTTP) on 18123, and PgBouncer (transaction pooling, in
 #   front of PostgreSQL) on 16432.
-# Usage: deploy/services.sh up|down|status
+# Usage: deploy/services.sh up [--replica]|down|status
+#   --replica also starts a streaming replica of PostgreSQL on 15433 ($FV_PG_REPLICA_PORT), for catalog search.
 # Data lives under .data/ in the repository (git-ignored), or $FV_DATA_DIR.
 # PostgreSQL archives its WAL continuously into an encrypted pgBackRest repository (deploy/backup.sh takes base
 # backups and restores): the repository is $FV_BACKUP_DIR (default .data/backups), its key $FV_BACKUP_KEY_FILE
@@ -68,6 +69,40 @@ EOF
   log "PostgreSQL up on 127.0.0.1:$pg_port"
 }
 
+# A hot standby streaming from the primary, cloned with pg_basebackup; when it falls too far behind for the
+# primary's WAL, it reads the segments it misses from the backup archive.
+replica_up() {
+  if port_answers "$replica_port"; then log "PostgreSQL replica already answers on $replica_port"; return 0; fi
+  local dir=$data/postgres-replica
+  mkdir -p "$dir"
+  open_path_for_pg_user "$dir"
+  if is_root; then chown postgres:postgres "$dir"; fi
+  if [ ! -f "$dir/db/PG_VERSION" ]; then
+    log "cloning the PostgreSQL replica into $dir/db"
+    as_pg_user env PGPASSWORD="$pg_password" "$pg_bin/pg_basebackup" -h 127.0.0.1 -p "$pg_port" -U "$pg_user" \
+      -D "$dir/db" --write-recovery-conf --checkpoint=fast --wal-method=stream >/dev/null
+    cat >>"$dir/db/postgresql.auto.conf" <<EOF
+port = $replica_port
+unix_socket_directories = '$dir'
+hot_standby = on
+hot_standby_feedback = on
+archive_mode = off
+EOF
+    if [ -x "$pgbackrest_dir/pgbackrest" ]; then
+      echo "restore_command = '$pgbackrest_dir/pgbackrest archive-get %f \"%p\"'" >>"$dir/db/postgresql.auto.conf"
+    fi
+  fi
+  as_pg_user "$pg_bin/pg_ctl" -D "$dir/db" -l "$dir/postgres.log" -w -t 120 start >/dev/null
+  wait_until "PostgreSQL replica" 60 "$pg_bin/pg_isready" -h 127.0.0.1 -p "$replica_port"
+  log "PostgreSQL replica up on 127.0.0.1:$replica_port (streaming from $pg_port)"
+}
+
+replica_down() {
+  local dir=$data/postgres-replica
+  [ -f "$dir/db/postmaster.pid" ] || return 0
+  as_pg_user "$pg_bin/pg_ctl" -D "$dir/db" -m fast -w stop >/dev/null && log "PostgreSQL replica stopped"
+}
+
 pg_down() {
   local dir=$data/postgres
   [ -f "$dir/db/postmaster.pid" ] || return 0
@@ -76,6 +111,7 @@ pg_down() {
 
 # PgBouncer refuses to run as root too: as root it runs as the postgres OS user.
 pgbouncer_up() {
+  if port_answers "$replica_port"; then echo "replica     up    127.0.0.1:$replica_port"; fi
   if port_answers "$pgbouncer_port"; then log "PgBouncer already answers on $pgbouncer_port"; return 0; fi
   local dir=$data/pgbouncer
   mkdir -p "$dir"
@@ -166,6 +202,7 @@ stop_pidfile() {
 status() {
   local rc=0
   if "$pg_bin/pg_isready" -q -h 127.0.0.1 -p "$pg_port"; then echo "postgresql  up    127.0.0.1:$pg_port"; else echo "postgresql  down"; rc=1; fi
+  if port_answers "$replica_port"; then echo "replica     up    127.0.0.1:$replica_port"; fi
   if port_answers "$pgbouncer_port"; then echo "pgbouncer   up    127.0.0.1:$pgbouncer_port"; else echo "pgbouncer   down"; rc=1; fi
   if port_answers "$redis_port"; then echo "redis       up    127.0.0.1:$redis_port"; else echo "redis       down"; rc=1; fi
   if curl -sf "http://127.0.0.1:$ch_http_port/ping" >/dev/null; then echo "clickhouse  up    127.0.0.1:$ch_http_port"; else echo "clickhouse  down"; rc=1; fi
@@ -177,6 +214,7 @@ case "${1:-}" in
     install_missing
     mkdir -p "$data"
     pg_up
+    if [ "${2:-}" = "--replica" ]; then replica_up; fi
     pgbouncer_up
     redis_up
     clickhouse_up
@@ -185,8 +223,9 @@ case "${1:-}" in
     clickhouse_down
     redis_down
     pgbouncer_down
+    replica_down
     pg_down
     ;;
   status) status ;;
-  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+  *) echo "usage: $0 up [--replica]|down|status" >&2; exit 2 ;;
 esac

@@ -9,7 +9,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 
-deploy/services.sh up
+deploy/services.sh up --replica
 dotnet build FirstViscount.sln -c Release -warnaserror --nologo -v quiet
 
 log=$(mktemp)

@@ -13,6 +13,7 @@ backup_key=${FV_BACKUP_KEY_FILE:-$data/secrets/backup.key}
 archive_timeout=${FV_ARCHIVE_TIMEOUT:-15}
 pgbackrest_dir=$data/pgbackrest
 pgbouncer_port=${FV_PGBOUNCER_PORT:-16432}
+replica_port=${FV_PG_REPLICA_PORT:-15433}
 
 log() { printf '[%s] %s\n' "$log_tag" "$*" >&2; }
 fail() { printf '[%s] error: %s\n' "$log_tag" "$*" >&2; exit 1; }

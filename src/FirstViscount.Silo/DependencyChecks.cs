@@ -1,3 +1,4 @@
+using FirstViscount.Commerce.Catalog;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using StackExchange.Redis;
@@ -41,4 +42,16 @@ internal sealed class RedisReadinessCheck(IConnectionMultiplexer redis) : IHealt
             return HealthCheckResult.Unhealthy("Redis does not answer", error);
         }
     }
+}
+
+/// <summary>
+/// The read replica's lag: Degraded (still 200: searches fall back to the primary) with the warning when it is over
+/// its threshold or cannot be measured.
+/// </summary>
+internal sealed class ReplicaReadinessCheck(ReplicaLagMonitor monitor) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(monitor.Warning is { } warning
+            ? HealthCheckResult.Degraded(warning)
+            : HealthCheckResult.Healthy($"the PostgreSQL replica is {monitor.Lag!.Value.TotalSeconds:0.000} s behind; searches read from {(monitor.ServesReads ? "it" : "the primary")}"));
 }

@@ -1,3 +1,4 @@
+using FirstViscount.Commerce.Catalog;
 using System.Net;
 using FirstViscount.Commerce.Checkout;
 using FirstViscount.Commerce.Hosting;
@@ -42,6 +43,8 @@ internal static class SiloConfiguration
         {
             commerce.PostgresConnectionStrings.AddRange(postgres);
             commerce.RedisConfiguration = redis;
+            commerce.PostgresReplicaConnectionString = configuration["Postgres:ReplicaConnectionString"];
+            commerce.Replica = configuration.GetSection("Postgres:Replica").Get<ReplicaOptions>() ?? new ReplicaOptions();
             commerce.PayerKey = configuration["Payments:PayerKey"];
             commerce.Checkout = configuration.GetSection("Checkout").Get<CheckoutOptions>() ?? new CheckoutOptions();
             commerce.Registration = configuration.GetSection("Registration").Get<RegistrationOptions>() ?? new RegistrationOptions();

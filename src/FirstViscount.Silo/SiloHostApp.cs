@@ -57,6 +57,10 @@ public static class SiloHostApp
         if (postgres is not null)
         {
             health.AddCheck("postgres", new PostgresReadinessCheck(postgres), tags: ["ready"]);
+            if (configuration["Postgres:ReplicaConnectionString"] is { Length: > 0 })
+            {
+                health.AddCheck<ReplicaReadinessCheck>("postgres-replica", tags: ["ready"]);
+            }
         }
         if (redis is not null)
         {
@@ -70,7 +74,8 @@ public static class SiloHostApp
         app.UseRateLimiter();
         app.UseAuthorization();
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).DisableRateLimiting();
-        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") }).DisableRateLimiting();
+        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = HealthReportWriter.WriteAsync })
+            .DisableRateLimiting();
         app.MapGet("/", (ILocalSiloDetails silo) => Results.Text($"FirstViscount silo {silo.SiloAddress}\n"));
         app.MapOpenApi("/openapi/{documentName}.json");
         app.UseSwaggerUI(options => options.SwaggerEndpoint("/openapi/v1.json", "FirstViscount v1"));

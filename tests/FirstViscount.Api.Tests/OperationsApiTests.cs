@@ -16,7 +16,12 @@ public sealed class OperationsApiTests(GatewayCluster cluster)
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
         var ready = await client.GetAsync("/health/ready");
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
-        Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync());
+        var report = await ready.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Healthy", report.GetProperty("status").GetString());
+        foreach (var dependency in new[] { "membership", "postgres", "redis" })
+        {
+            Assert.Equal("Healthy", report.GetProperty("checks").GetProperty(dependency).GetProperty("status").GetString());
+        }
     }
 
     [Fact]

@@ -14,6 +14,10 @@ internal static class TestServers
     /// <summary>The PostgreSQL connection for what needs a session (advisory locks); FV_POSTGRES_SESSION when FV_POSTGRES goes through PgBouncer.</summary>
     public static string PostgresSession { get; } = Environment.GetEnvironmentVariable("FV_POSTGRES_SESSION") ?? Postgres;
 
+    /// <summary>The streaming replica deploy/services.sh up --replica starts; FV_POSTGRES_REPLICA overrides.</summary>
+    public static string PostgresReplica { get; } = Environment.GetEnvironmentVariable("FV_POSTGRES_REPLICA")
+        ?? new NpgsqlConnectionStringBuilder(Postgres) { Port = 15433 }.ConnectionString;
+
     /// <summary>PgBouncer in front of PostgreSQL (deploy/services.sh).</summary>
     public static int PgBouncerPort { get; } = int.TryParse(Environment.GetEnvironmentVariable("FV_PGBOUNCER_PORT"), out var port) ? port : 16432;
 

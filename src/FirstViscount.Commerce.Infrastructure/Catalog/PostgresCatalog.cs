@@ -11,7 +11,8 @@ namespace FirstViscount.Commerce.Catalog;
 /// copy after it commits, so readers see it at once (the promise is within 1 s). Search is full text over name
 /// (weight A), brand (B) and description (C), ranked, with category (and its subcategories) and price filters.
 /// </summary>
-public sealed class PostgresCatalog(NpgsqlDataSource dataSource, IConnectionMultiplexer redisConnection, TimeProvider time) : IProductCatalog
+public sealed class PostgresCatalog(NpgsqlDataSource dataSource, IConnectionMultiplexer redisConnection, TimeProvider time, ReplicaLagMonitor? replica = null)
+    : IProductCatalog
 {
     private readonly IDatabase redis = redisConnection.GetDatabase();
 
@@ -154,7 +155,8 @@ public sealed class PostgresCatalog(NpgsqlDataSource dataSource, IConnectionMult
             """;
         // Two statements, one round trip: the page (which can walk an index in sort order) and a count that
         // stops at MaxCountedTotal, so a broad query never counts a million rows.
-        await using var batch = dataSource.CreateBatch();
+        // From the read replica while it is close enough behind that a price change still shows within a second.
+        await using var batch = (replica?.ForReads(dataSource) ?? dataSource).CreateBatch();
         var columns = "p.sku, p.name, p.brand, p.category_slug, p.price, p.currency";
         var pageSql = query.Sort == ProductSort.Relevance && text is not null
             ? $"SELECT * FROM ({string.Format(CultureInfo.InvariantCulture, filter, columns + ", p.search")} LIMIT {MaxRankedCandidates}) AS p ORDER BY {order} LIMIT $5 OFFSET $6"

@@ -6,6 +6,8 @@ using FirstViscount.Postgres;
 using FirstViscount.Postgres.EventStore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using System.Diagnostics.Metrics;
 using Npgsql;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -69,8 +71,15 @@ public static class CommerceSiloBuilderExtensions
         services.AddSingleton(sources => sources.GetRequiredService<PostgresDataSources>().Get(primary));
         services.AddSingleton(sources => new PostgresEventStore(sources.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<IEventStore>(sources => sources.GetRequiredService<PostgresEventStore>());
+        if (options.PostgresReplicaConnectionString is { Length: > 0 } replica)
+        {
+            services.AddSingleton(sources => new ReplicaLagMonitor(sources.GetRequiredService<NpgsqlDataSource>(),
+                sources.GetRequiredService<PostgresDataSources>().Get(replica), options.Replica, sources.GetRequiredService<TimeProvider>(),
+                sources.GetRequiredService<ILogger<ReplicaLagMonitor>>(), sources.GetService<IMeterFactory>()));
+            services.AddHostedService(sources => new ReplicaLagMonitoring(sources.GetRequiredService<ReplicaLagMonitor>()));
+        }
         services.AddSingleton(sources => new PostgresCatalog(sources.GetRequiredService<NpgsqlDataSource>(),
-            sources.GetRequiredService<IConnectionMultiplexer>(), sources.GetRequiredService<TimeProvider>()));
+            sources.GetRequiredService<IConnectionMultiplexer>(), sources.GetRequiredService<TimeProvider>(), sources.GetService<ReplicaLagMonitor>()));
         services.AddSingleton<IProductCatalog>(sources => sources.GetRequiredService<PostgresCatalog>());
         services.AddSingleton<IAccountStore>(sources => new PostgresAccountStore(sources.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<IPreferencesStore>(sources => new RedisPreferencesStore(sources.GetRequiredService<IConnectionMultiplexer>()));

@@ -1,3 +1,4 @@
+using FirstViscount.Commerce.Catalog;
 using FirstViscount.Commerce.Checkout;
 using FirstViscount.Commerce.Registration;
 
@@ -15,6 +16,11 @@ public sealed class CommerceSiloOptions
     /// sharded over all of them by a stable hash of the grain key.
     /// </summary>
     public List<string> PostgresConnectionStrings { get; set; } = [];
+
+    /// <summary>A streaming replica of the first database that catalog search reads from while it is close enough behind (optional).</summary>
+    public string? PostgresReplicaConnectionString { get; set; }
+
+    public ReplicaOptions Replica { get; set; } = new();
 
     /// <summary>StackExchange.Redis configuration, e.g. "127.0.0.1:16379,password=...".</summary>
     public string? RedisConfiguration { get; set; }
