@@ -9,6 +9,9 @@
 # backups and restores): the repository is $FV_BACKUP_DIR (default .data/backups), its key $FV_BACKUP_KEY_FILE
 # (default .data/secrets/backup.key, outside the repository folder); under write load a WAL segment is archived
 # at the latest every $FV_ARCHIVE_TIMEOUT seconds (15), which bounds what a lost disk loses.
+# TLS: a local certificate authority and a server certificate for 127.0.0.1 are made once under .data/tls
+# (ca.crt is what clients trust). PostgreSQL accepts TLS on its port (FV_PG_REQUIRE_TLS=1 refuses plain text), Redis
+# has a TLS port (16380) beside the plain one, ClickHouse an HTTPS port (18443).
 # Idempotent: `up` reuses a server that already answers on its port; `down` stops
 # only the processes this script started (their PID files are under the data folder).
 set -euo pipefail
@@ -32,6 +35,41 @@ install_missing() {
   is_root || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# The local certificate authority and the servers' certificate (SAN 127.0.0.1 and localhost), made once.
+tls_setup() {
+  mkdir -p "$tls_dir"
+  [ -s "$tls_dir/server.crt" ] && return 0
+  log "making a local certificate authority and server certificate in $tls_dir"
+  (
+    umask 077
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=FirstViscount local CA" \
+      -keyout "$tls_dir/ca.key" -out "$tls_dir/ca.crt" 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout "$tls_dir/server.key" -out "$tls_dir/server.csr" 2>/dev/null
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n' >"$tls_dir/server.ext"
+    openssl x509 -req -in "$tls_dir/server.csr" -CA "$tls_dir/ca.crt" -CAkey "$tls_dir/ca.key" -CAcreateserial -days 825 \
+      -extfile "$tls_dir/server.ext" -out "$tls_dir/server.crt" 2>/dev/null
+  )
+  chmod 644 "$tls_dir/ca.crt" "$tls_dir/server.crt"
+  rm -f "$tls_dir/server.csr"
+}
+
+# PostgreSQL's TLS settings, written before every start; its own copy of the key, which it insists on owning.
+pg_tls_config() {
+  local db=$data/postgres/db
+  cp "$tls_dir/server.crt" "$db/server.crt"
+  cp "$tls_dir/server.key" "$db/server.key"
+  chmod 600 "$db/server.key"
+  if is_root; then chown postgres:postgres "$db/server.crt" "$db/server.key"; fi
+  printf "ssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\nssl_min_protocol_version = 'TLSv1.2'\n" >"$db/tls.conf"
+  if is_root; then chown postgres:postgres "$db/tls.conf"; fi
+  grep -q "^include_if_exists = 'tls.conf'" "$db/postgresql.conf" || echo "include_if_exists = 'tls.conf'" >>"$db/postgresql.conf"
+  # FV_PG_REQUIRE_TLS=1: a TCP connection without TLS is rejected before authentication.
+  sed -i '/^hostnossl all all 127.0.0.1\/32 reject/d' "$db/pg_hba.conf"
+  if [ "${FV_PG_REQUIRE_TLS:-0}" = "1" ]; then
+    sed -i '1i hostnossl all all 127.0.0.1/32 reject' "$db/pg_hba.conf"
+  fi
 }
 
 pg_up() {
@@ -60,6 +98,7 @@ max_prepared_transactions = 0
 EOF
   fi
   pg_backup_config
+  pg_tls_config
   as_pg_user "$pg_bin/pg_ctl" -D "$dir/db" -l "$dir/postgres.log" -w -t 60 start >/dev/null
   wait_until PostgreSQL 60 "$pg_bin/pg_isready" -h 127.0.0.1 -p "$pg_port"
   as_pg_user "$pgbackrest_dir/pgbackrest" stanza-create >/dev/null
@@ -111,7 +150,6 @@ pg_down() {
 
 # PgBouncer refuses to run as root too: as root it runs as the postgres OS user.
 pgbouncer_up() {
-  if port_answers "$replica_port"; then echo "replica     up    127.0.0.1:$replica_port"; fi
   if port_answers "$pgbouncer_port"; then log "PgBouncer already answers on $pgbouncer_port"; return 0; fi
   local dir=$data/pgbouncer
   mkdir -p "$dir"
@@ -132,9 +170,11 @@ redis_up() {
   mkdir -p "$dir"
   redis-server --bind 127.0.0.1 --port "$redis_port" --dir "$dir" --daemonize yes \
     --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" \
-    --appendonly yes --appendfsync everysec --save "" >/dev/null
+    --appendonly yes --appendfsync everysec --save "" \
+    --tls-port "$redis_tls_port" --tls-cert-file "$tls_dir/server.crt" --tls-key-file "$tls_dir/server.key" \
+    --tls-ca-cert-file "$tls_dir/ca.crt" --tls-auth-clients no >/dev/null
   wait_until Redis 40 redis-cli -p "$redis_port" ping
-  log "Redis up on 127.0.0.1:$redis_port"
+  log "Redis up on 127.0.0.1:$redis_port (TLS on $redis_tls_port)"
 }
 
 redis_down() { stop_pidfile Redis "$data/redis/redis.pid"; }
@@ -146,6 +186,8 @@ clickhouse_config() {
 <yandex>
   <logger><level>warning</level><log>$dir/clickhouse.log</log><errorlog>$dir/clickhouse.err.log</errorlog><size>100M</size><count>2</count></logger>
   <http_port>$ch_http_port</http_port>
+  <https_port>$ch_https_port</https_port>
+  <openSSL><server><certificateFile>$tls_dir/server.crt</certificateFile><privateKeyFile>$tls_dir/server.key</privateKeyFile><verificationMode>none</verificationMode><loadDefaultCAFile>false</loadDefaultCAFile><cacheSessions>true</cacheSessions><disableProtocols>sslv2,sslv3,tlsv1,tlsv1_1</disableProtocols><preferServerCiphers>true</preferServerCiphers></server></openSSL>
   <tcp_port>$ch_tcp_port</tcp_port>
   <listen_host>127.0.0.1</listen_host>
   <max_connections>512</max_connections>
@@ -181,7 +223,7 @@ clickhouse_up() {
   clickhouse_config "$dir"
   clickhouse-server --config-file="$dir/config.xml" --pid-file="$dir/clickhouse.pid" --daemon
   wait_until ClickHouse 120 curl -sf "http://127.0.0.1:$ch_http_port/ping"
-  log "ClickHouse up on 127.0.0.1:$ch_http_port"
+  log "ClickHouse up on 127.0.0.1:$ch_http_port (HTTPS on $ch_https_port)"
 }
 
 clickhouse_down() { stop_pidfile ClickHouse "$data/clickhouse/clickhouse.pid"; }
@@ -213,6 +255,7 @@ case "${1:-}" in
   up)
     install_missing
     mkdir -p "$data"
+    tls_setup
     pg_up
     if [ "${2:-}" = "--replica" ]; then replica_up; fi
     pgbouncer_up

@@ -11,7 +11,10 @@ deploy/services.sh up
 dotnet build src/FirstViscount.Silo -c Release --nologo -v quiet
 dotnet build src/FirstViscount.Cli -c Release --nologo -v quiet
 
-postgres="Host=127.0.0.1;Port=15432;Username=firstviscount;Password=firstviscount;Database=firstviscount"
+# The silos talk TLS to all three servers and verify their certificates against the local authority
+# deploy/services.sh made (docs/operations.md says how to use your own).
+ca=${FV_DATA_DIR:-$repo/.data}/tls/ca.crt
+postgres="Host=127.0.0.1;Port=15432;Username=firstviscount;Password=firstviscount;Database=firstviscount;SSL Mode=VerifyFull;Root Certificate=$ca"
 # The key that encrypts payer details at rest: made once, kept with the data, never in the repository.
 payer_key_file=$run/../payer.key
 [ -s "$payer_key_file" ] || (umask 077 && head -c 32 /dev/urandom | base64 >"$payer_key_file")
@@ -28,9 +31,11 @@ start_silo() {
     Urls="http://127.0.0.1:$http_port" \
     Silo__ClusterId=local \
     Silo__Port="$silo_port" \
-    Redis__Configuration=127.0.0.1:16379 \
+    Redis__Configuration=127.0.0.1:16380,ssl=true \
+    Redis__TrustedCertificateAuthority="$ca" \
     Postgres__ConnectionString="$postgres" \
-    ClickHouse__Url=http://127.0.0.1:18123/ \
+    ClickHouse__Url=https://127.0.0.1:18443/ \
+    ClickHouse__TrustedCertificateAuthority="$ca" \
     ClickHouse__Database=firstviscount \
     Payments__PayerKey="$(cat "$payer_key_file")" \
     Admin__Email="$admin_email" \
@@ -63,9 +68,11 @@ FirstViscount is up.
   Silo 2         http://127.0.0.1:5081    (silo port 11112)
   API document   http://127.0.0.1:5080/openapi/v1.json
   Admin          $admin_email / $(cat "$admin_password_file")
-  PostgreSQL     127.0.0.1:15432  user firstviscount / password firstviscount, database firstviscount
-  Redis          127.0.0.1:16379
-  ClickHouse     http://127.0.0.1:18123    (database firstviscount; the silos stream the event log into it)
+  PostgreSQL     127.0.0.1:15432  user firstviscount / password firstviscount, database firstviscount (TLS; PgBouncer on 16432)
+  Redis          127.0.0.1:16379  (TLS on 16380)
+  ClickHouse     http://127.0.0.1:18123, https://127.0.0.1:18443    (database firstviscount; the silos stream the event log into it)
+  TLS            the silos use TLS to all three, verified against $ca
+  Backups        deploy/backup.sh (encrypted, WAL archived continuously; docs/operations.md)
   Analytics      http://127.0.0.1:5080/v1/analytics/sales?interval=day   (admin token; also top-products, funnel, freshness)
 Logs under $run. Stop everything with deploy/down.sh.
 TXT

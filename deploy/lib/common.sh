@@ -14,6 +14,9 @@ archive_timeout=${FV_ARCHIVE_TIMEOUT:-15}
 pgbackrest_dir=$data/pgbackrest
 pgbouncer_port=${FV_PGBOUNCER_PORT:-16432}
 replica_port=${FV_PG_REPLICA_PORT:-15433}
+redis_tls_port=${FV_REDIS_TLS_PORT:-16380}
+ch_https_port=${FV_CH_HTTPS_PORT:-18443}
+tls_dir=$data/tls
 
 log() { printf '[%s] %s\n' "$log_tag" "$*" >&2; }
 fail() { printf '[%s] error: %s\n' "$log_tag" "$*" >&2; exit 1; }

@@ -18,7 +18,7 @@ internal static class AnalyticsHosting
     public static void AddAnalytics(this IServiceCollection services, IConfiguration configuration)
     {
         var section = configuration.GetSection("ClickHouse");
-        var http = new HttpClient { BaseAddress = new Uri(section["Url"]!), Timeout = section.GetValue("Timeout", TimeSpan.FromSeconds(30)) };
+        var http = ClickHouseHttp.Create(new Uri(section["Url"]!), section.GetValue("Timeout", TimeSpan.FromSeconds(30)), section["TrustedCertificateAuthority"]);
         var clickHouse = new ClickHouseClient(http, section["Database"] ?? "default");
         var retention = configuration.GetValue("Analytics:Retention", ClickHouseRetention.DefaultPeriod);
         services.AddSingleton(clickHouse);

@@ -31,7 +31,7 @@ internal static class SiloConfiguration
         });
         if (redis is not null)
         {
-            silo.UseSharedRedisClustering(redis);
+            silo.UseSharedRedisClustering(redis, configuration["Redis:TrustedCertificateAuthority"]);
             silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, RedisMembershipWatchdog>();
         }
         else
@@ -43,6 +43,7 @@ internal static class SiloConfiguration
         {
             commerce.PostgresConnectionStrings.AddRange(postgres);
             commerce.RedisConfiguration = redis;
+            commerce.RedisTrustedCertificateAuthority = configuration["Redis:TrustedCertificateAuthority"];
             commerce.PostgresReplicaConnectionString = configuration["Postgres:ReplicaConnectionString"];
             commerce.Replica = configuration.GetSection("Postgres:Replica").Get<ReplicaOptions>() ?? new ReplicaOptions();
             commerce.PayerKey = configuration["Payments:PayerKey"];

@@ -18,6 +18,26 @@ internal static class TestServers
     public static string PostgresReplica { get; } = Environment.GetEnvironmentVariable("FV_POSTGRES_REPLICA")
         ?? new NpgsqlConnectionStringBuilder(Postgres) { Port = 15433 }.ConnectionString;
 
+    /// <summary>Redis's TLS port (deploy/services.sh), verified against <see cref="CertificateAuthority"/>.</summary>
+    public static string RedisTls { get; } = Environment.GetEnvironmentVariable("FV_REDIS_TLS") ?? "127.0.0.1:16380,ssl=true";
+
+    /// <summary>ClickHouse's HTTPS port (deploy/services.sh).</summary>
+    public static string ClickHouseTls { get; } = Environment.GetEnvironmentVariable("FV_CLICKHOUSE_TLS") ?? "https://127.0.0.1:18443/";
+
+    /// <summary>The local certificate authority deploy/services.sh made for the servers (FV_TLS_CA overrides).</summary>
+    public static string CertificateAuthority { get; } = Environment.GetEnvironmentVariable("FV_TLS_CA") 
+        ?? Path.Combine(Environment.GetEnvironmentVariable("FV_DATA_DIR") ?? Path.Combine(RepositoryRoot(), ".data"), "tls", "ca.crt");
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "FirstViscount.sln")))
+        {
+            directory = directory.Parent;
+        }
+        return directory?.FullName ?? ".";
+    }
+
     /// <summary>PgBouncer in front of PostgreSQL (deploy/services.sh).</summary>
     public static int PgBouncerPort { get; } = int.TryParse(Environment.GetEnvironmentVariable("FV_PGBOUNCER_PORT"), out var port) ? port : 16432;
 

@@ -59,7 +59,7 @@ public static class CommerceSiloBuilderExtensions
         var services = silo.Services;
         silo.AddPostgresGrainStorageAsDefault(storage => storage.ConnectionStrings.AddRange(options.PostgresConnectionStrings));
         silo.UsePostgresReminderService(primary);
-        services.AddSharedRedis(options.RedisConfiguration!);
+        services.AddSharedRedis(options.RedisConfiguration!, options.RedisTrustedCertificateAuthority);
         silo.AddRedisGrainStorage(CommerceStorage.Carts, carts => carts.Configure<IConnectionMultiplexer>((redis, connection) =>
         {
             redis.ConfigurationOptions = ConfigurationOptions.Parse(options.RedisConfiguration!); // validated by the provider; the connection is shared

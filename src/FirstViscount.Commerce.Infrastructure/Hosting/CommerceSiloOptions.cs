@@ -22,8 +22,11 @@ public sealed class CommerceSiloOptions
 
     public ReplicaOptions Replica { get; set; } = new();
 
-    /// <summary>StackExchange.Redis configuration, e.g. "127.0.0.1:16379,password=...".</summary>
+    /// <summary>StackExchange.Redis configuration, e.g. "127.0.0.1:16379,password=..." (TLS: "127.0.0.1:16380,ssl=true").</summary>
     public string? RedisConfiguration { get; set; }
+
+    /// <summary>A PEM file of the certificate authority a TLS Redis server's certificate must chain to (otherwise the machine's roots).</summary>
+    public string? RedisTrustedCertificateAuthority { get; set; }
 
     /// <summary>Base64 32-byte AES key that encrypts payer details at rest (setting Payments:PayerKey); required with PostgreSQL.</summary>
     public string? PayerKey { get; set; }

@@ -15,10 +15,13 @@ internal sealed class PostgresServerProcess : IAsyncDisposable
     private const string Bin = "/usr/lib/postgresql/15/bin";
     private readonly string dataDirectory;
 
-    private PostgresServerProcess(string root, int port)
+    private readonly IReadOnlyDictionary<string, string> settings;
+
+    private PostgresServerProcess(string root, int port, IReadOnlyDictionary<string, string> settings)
     {
         Root = root;
         Port = port;
+        this.settings = settings;
         dataDirectory = Path.Combine(root, "postgres", "db");
     }
 
@@ -30,16 +33,20 @@ internal sealed class PostgresServerProcess : IAsyncDisposable
         $"Host=127.0.0.1;Port={Port};Username=firstviscount;Password=firstviscount;Database=firstviscount;Timeout=3;Command Timeout=10";
 
     /// <summary>The deploy scripts' settings that point them at this server (environment form).</summary>
-    private Dictionary<string, string> ScriptSettings => new()
+    private Dictionary<string, string> ScriptSettings => new(settings)
     {
         ["FV_DATA_DIR"] = Root,
         ["FV_PG_PORT"] = Port.ToString(CultureInfo.InvariantCulture),
     };
 
-    public static async Task<PostgresServerProcess> StartAsync()
+    /// <summary>The certificate authority deploy/services.sh made for this server's TLS certificate.</summary>
+    public string CertificateAuthority => Path.Combine(Root, "tls", "ca.crt");
+
+    /// <summary>Starts a server; <paramref name="settings"/> adds deploy/services.sh settings (e.g. FV_PG_REQUIRE_TLS=1).</summary>
+    public static async Task<PostgresServerProcess> StartAsync(IReadOnlyDictionary<string, string>? settings = null)
     {
         var root = Directory.CreateTempSubdirectory("fv-pg-").FullName;
-        var server = new PostgresServerProcess(root, 25_000 + Random.Shared.Next(0, 4_000));
+        var server = new PostgresServerProcess(root, 25_000 + Random.Shared.Next(0, 4_000), settings ?? new Dictionary<string, string>());
         await RunAsync(Script("services.sh"), ["up"], server.ScriptSettings);
         return server;
     }
