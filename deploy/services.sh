@@ -33,8 +33,9 @@ install_missing() {
   log "installing ${missing[*]}"
   local sudo=""
   is_root || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  # Another apt run (the image's own updates) may hold the lock for a while: wait for it rather than fail.
+  $sudo apt-get -o DPkg::Lock::Timeout=600 update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${missing[@]}" >/dev/null
 }
 
 # The local certificate authority and the servers' certificate (SAN 127.0.0.1 and localhost), made once.
@@ -246,8 +247,8 @@ status() {
   if "$pg_bin/pg_isready" -q -h 127.0.0.1 -p "$pg_port"; then echo "postgresql  up    127.0.0.1:$pg_port"; else echo "postgresql  down"; rc=1; fi
   if port_answers "$replica_port"; then echo "replica     up    127.0.0.1:$replica_port"; fi
   if port_answers "$pgbouncer_port"; then echo "pgbouncer   up    127.0.0.1:$pgbouncer_port"; else echo "pgbouncer   down"; rc=1; fi
-  if port_answers "$redis_port"; then echo "redis       up    127.0.0.1:$redis_port"; else echo "redis       down"; rc=1; fi
-  if curl -sf "http://127.0.0.1:$ch_http_port/ping" >/dev/null; then echo "clickhouse  up    127.0.0.1:$ch_http_port"; else echo "clickhouse  down"; rc=1; fi
+  if port_answers "$redis_port"; then echo "redis       up    127.0.0.1:$redis_port, TLS 127.0.0.1:$redis_tls_port"; else echo "redis       down"; rc=1; fi
+  if curl -sf "http://127.0.0.1:$ch_http_port/ping" >/dev/null; then echo "clickhouse  up    http://127.0.0.1:$ch_http_port, https://127.0.0.1:$ch_https_port"; else echo "clickhouse  down"; rc=1; fi
   return $rc
 }
 
