@@ -4,11 +4,13 @@
 #   deploy/backup.sh [now]      PostgreSQL base backup (the first is full, later ones incremental) into the
 #                               pgBackRest repository, which also receives every WAL segment as PostgreSQL archives
 #                               it; a copy of Redis's RDB and AOF; ClickHouse's tables frozen and copied.
-#   deploy/backup.sh postgres [--full]   the PostgreSQL base backup alone
+#   deploy/backup.sh postgres [--full] | redis | clickhouse    one of them alone
 #   deploy/backup.sh info       what the PostgreSQL repository holds (backups, archived WAL range)
 #   deploy/backup.sh restore [--target 'YYYY-MM-DD HH:MM:SS+00']
 #                               stops PostgreSQL if it runs, restores its data folder to the target time (default:
 #                               the end of the archived WAL), starts it and waits until it accepts writes.
+#   deploy/backup.sh restore-redis [FILE]
+#                               stops Redis, replaces its data with a copy (default: the newest) and starts it again.
 #
 # Everything lands in $FV_BACKUP_DIR (default .data/backups) encrypted with the key in $FV_BACKUP_KEY_FILE (default
 # .data/secrets/backup.key): pgBackRest's repository encryption for PostgreSQL, openssl AES-256 for the Redis and
@@ -31,6 +33,7 @@ require_pgbackrest() {
 
 # Writes stdin to $1 encrypted with the backup key.
 encrypt_to() {
+  ensure_backup_key
   openssl enc -aes-256-cbc -pbkdf2 -salt -pass "file:$backup_key" -out "$1"
 }
 
@@ -44,23 +47,26 @@ backup_postgres() {
   log "PostgreSQL base backup in $backups/postgres"
 }
 
+redis_info() { redis-cli -p "$redis_port" INFO persistence | tr -d '\r' | sed -n "s/^$1://p"; }
+
 backup_redis() {
   if ! port_answers "$redis_port"; then log "Redis does not answer on $redis_port: skipped"; return 0; fi
   local cli=(redis-cli -p "$redis_port") dir before
   dir=$("${cli[@]}" CONFIG GET dir | sed -n 2p)
-  before=$("${cli[@]}" LASTSAVE)
-  # SCHEDULE: when an AOF rewrite is running, the snapshot starts after it instead of failing.
+  before=$(redis_info rdb_saves)
+  # SCHEDULE: when an AOF rewrite is running, the snapshot starts after it instead of failing. rdb_saves counts
+  # finished snapshots (LASTSAVE has one-second resolution and can miss a quick one).
   "${cli[@]}" BGSAVE SCHEDULE >/dev/null
   for _ in $(seq 600); do
-    [ "$("${cli[@]}" LASTSAVE)" != "$before" ] && break
+    [ "$(redis_info rdb_saves)" -gt "$before" ] && break
     sleep 0.1
   done
-  [ "$("${cli[@]}" LASTSAVE)" != "$before" ] || fail "Redis did not finish its snapshot within 60 s"
-  "${cli[@]}" INFO persistence | grep -q '^rdb_last_bgsave_status:ok' || fail "Redis's snapshot failed (INFO persistence)"
+  [ "$(redis_info rdb_saves)" -gt "$before" ] || fail "Redis did not finish its snapshot within 60 s"
+  [ "$(redis_info rdb_last_bgsave_status)" = "ok" ] || fail "Redis's snapshot failed (INFO persistence)"
   mkdir -p "$backups/redis"
   local files=(dump.rdb)
   [ -d "$dir/appendonlydir" ] && files+=(appendonlydir)
-  tar -C "$dir" -czf - "${files[@]}" | encrypt_to "$backups/redis/redis-$stamp.tar.gz.enc"
+  tar -C "$dir" -czf - "${files[@]}" | encrypt_to "$backups/redis/redis-$stamp.tar.gz.enc" || fail "could not write the Redis copy"
   log "Redis RDB and AOF copied to $backups/redis/redis-$stamp.tar.gz.enc"
 }
 
@@ -80,7 +86,7 @@ backup_clickhouse() {
   mkdir -p "$backups/clickhouse"
   local parts=(metadata)
   [ -d "$path/shadow" ] && parts+=(shadow)
-  tar -C "$path" -czf - "${parts[@]}" | encrypt_to "$backups/clickhouse/clickhouse-$stamp.tar.gz.enc"
+  tar -C "$path" -czf - "${parts[@]}" | encrypt_to "$backups/clickhouse/clickhouse-$stamp.tar.gz.enc" || fail "could not write the ClickHouse copy"
   rm -rf "$path/shadow"
   log "ClickHouse tables ($(echo "$tables" | wc -w)) copied to $backups/clickhouse/clickhouse-$stamp.tar.gz.enc"
 }
@@ -123,6 +129,29 @@ restore_postgres() {
   log "PostgreSQL restored and accepting writes on 127.0.0.1:$pg_port"
 }
 
+restore_redis() {
+  local file=${1:-}
+  if [ -z "$file" ]; then
+    file=$(ls -1t "$backups"/redis/redis-*.tar.gz.enc 2>/dev/null | head -1 || true)
+  fi
+  [ -n "$file" ] && [ -f "$file" ] || fail "no Redis copy to restore${file:+ at $file} (deploy/backup.sh redis makes one in $backups/redis)"
+  local dir=$data/redis staging
+  [ -f "$dir/redis.pid" ] || fail "the Redis on $redis_port was not started by deploy/services.sh for $data: restore its files by hand"
+  # Decrypted before Redis is stopped: a wrong key or a damaged file leaves the running data alone.
+  staging=$(mktemp -d "$dir/restore.XXXXXX")
+  if ! openssl enc -d -aes-256-cbc -pbkdf2 -pass "file:$backup_key" -in "$file" | tar -C "$staging" -xzf -; then
+    rm -rf "$staging"
+    fail "could not decrypt and unpack $file with $backup_key"
+  fi
+  redis-cli -p "$redis_port" SHUTDOWN NOSAVE >/dev/null 2>&1 || true
+  for _ in $(seq 100); do port_answers "$redis_port" || break; sleep 0.1; done
+  rm -rf "$dir/appendonlydir" "$dir/dump.rdb" "$dir/redis.pid"
+  mv "$staging"/* "$dir/"
+  rmdir "$staging"
+  "$repo/deploy/services.sh" up >/dev/null 2>&1 || fail "Redis did not start again after the restore; see $dir/redis.log"
+  log "Redis restored from $file"
+}
+
 case "${1:-now}" in
   now)
     backup_postgres
@@ -130,7 +159,10 @@ case "${1:-now}" in
     backup_clickhouse
     ;;
   postgres) backup_postgres "${2:-}" ;;
+  redis) backup_redis ;;
+  clickhouse) backup_clickhouse ;;
+  restore-redis) restore_redis "${2:-}" ;;
   info) require_pgbackrest; as_pg_user "$pgbackrest" info ;;
   restore) shift; restore_postgres "$@" ;;
-  *) echo "usage: $0 [now] | postgres [--full] | info | restore [--target TIME]" >&2; exit 2 ;;
+  *) echo "usage: $0 [now] | postgres [--full] | redis | clickhouse | info | restore [--target TIME] | restore-redis [FILE]" >&2; exit 2 ;;
 esac

@@ -50,12 +50,19 @@ open_path_for_pg_user() {
   done
 }
 
+# The key every backup is encrypted with, made once; it lives outside the backup folder.
+ensure_backup_key() {
+  mkdir -p "$(dirname "$backup_key")"
+  [ -s "$backup_key" ] || (umask 077 && openssl rand -base64 48 >"$backup_key")
+  if is_root && id postgres >/dev/null 2>&1; then chown postgres:postgres "$backup_key"; fi
+}
+
 # pgBackRest for this data folder: a config, a wrapper that hands it the repository key (so that neither the
 # config nor archive_command holds the key), and the WAL archiving settings PostgreSQL includes.
 pg_backup_config() {
   local dir=$data/postgres
-  mkdir -p "$backups/postgres" "$pgbackrest_dir/log" "$pgbackrest_dir/lock" "$(dirname "$backup_key")"
-  [ -s "$backup_key" ] || (umask 077 && openssl rand -base64 48 >"$backup_key")
+  mkdir -p "$backups/postgres" "$pgbackrest_dir/log" "$pgbackrest_dir/lock"
+  ensure_backup_key
   cat >"$pgbackrest_dir/pgbackrest.conf" <<EOF
 [global]
 repo1-path=$backups/postgres

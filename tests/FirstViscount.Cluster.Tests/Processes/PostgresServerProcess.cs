@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
 
@@ -47,12 +46,12 @@ internal sealed class PostgresServerProcess : IAsyncDisposable
     {
         var root = Directory.CreateTempSubdirectory("fv-pg-").FullName;
         var server = new PostgresServerProcess(root, 25_000 + Random.Shared.Next(0, 4_000), settings ?? new Dictionary<string, string>());
-        await RunAsync(Script("services.sh"), ["up"], server.ScriptSettings);
+        await DeployScripts.RunAsync(DeployScripts.Path("services.sh"), ["up"], server.ScriptSettings);
         return server;
     }
 
     /// <summary>A base backup now (deploy/backup.sh postgres --full), while WAL archiving goes on.</summary>
-    public Task BackupAsync() => RunAsync(Script("backup.sh"), ["postgres", "--full"], ScriptSettings);
+    public Task BackupAsync() => DeployScripts.RunAsync(DeployScripts.Path("backup.sh"), ["postgres", "--full"], ScriptSettings);
 
     /// <summary>The disk is lost: the server stops at once and its data folder is gone, WAL not yet archived with it.</summary>
     public async Task LoseDataFolderAsync()
@@ -68,7 +67,7 @@ internal sealed class PostgresServerProcess : IAsyncDisposable
         string[] arguments = target is { } time
             ? ["restore", "--target", time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture) + "+00"]
             : ["restore"];
-        await RunAsync(Script("backup.sh"), arguments, ScriptSettings);
+        await DeployScripts.RunAsync(DeployScripts.Path("backup.sh"), arguments, ScriptSettings);
         NpgsqlConnection.ClearAllPools();
     }
 
@@ -98,38 +97,5 @@ internal sealed class PostgresServerProcess : IAsyncDisposable
     }
 
     private static Task AsPostgresUserAsync(string program, string[] arguments) =>
-        Environment.UserName == "root" ? RunAsync("runuser", ["-u", "postgres", "--", program, .. arguments]) : RunAsync(program, arguments);
-
-    private static async Task RunAsync(string program, string[] arguments, Dictionary<string, string>? environment = null)
-    {
-        var start = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        foreach (var (name, value) in environment ?? [])
-        {
-            start.Environment[name] = value;
-        }
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed ({process.ExitCode}): {await output}{await errors}");
-        }
-    }
-
-    private static string Script(string name) => Path.Combine(RepositoryRoot(), "deploy", name);
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "FirstViscount.sln")))
-        {
-            directory = directory.Parent;
-        }
-        return directory?.FullName ?? throw new InvalidOperationException("The tests run outside the repository.");
-    }
+        Environment.UserName == "root" ? DeployScripts.RunAsync("runuser", ["-u", "postgres", "--", program, .. arguments]) : DeployScripts.RunAsync(program, arguments);
 }
