@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
+using FirstViscount.Cluster.Tests.Processes;
 using FirstViscount.SiloHost;
 
 namespace FirstViscount.Benchmarks;
@@ -31,24 +29,24 @@ internal static class HttpCheckoutBenchmark
         ]);
         await app.StartAsync();
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
-        var admin = await TokenAsync(http, "bench-admin@firstviscount.local", "bench-admin-password");
+        var admin = await ShopApi.TokenAsync(http, "bench-admin@firstviscount.local", "bench-admin-password");
         var sku = $"HTTP-{Guid.NewGuid():N}"[..20];
-        await SendAsync(http, HttpMethod.Put, $"/v1/products/{sku}", admin, new { name = "Bench item", price = 9.99m, currency = "EUR" });
-        await SendAsync(http, HttpMethod.Post, $"/v1/inventory/{sku}/adjustments", admin, new { delta = 999_999, reason = "bench" });
+        await ShopApi.SendAsync(http, HttpMethod.Put, $"/v1/products/{sku}", admin, new { name = "Bench item", price = 9.99m, currency = "EUR" });
+        await ShopApi.SendAsync(http, HttpMethod.Post, $"/v1/inventory/{sku}/adjustments", admin, new { delta = 999_999, reason = "bench" });
         var tokens = await Task.WhenAll(Enumerable.Range(0, Clients).Select(async i =>
         {
             var email = $"bench-{Guid.NewGuid():N}@example.com";
-            await SendAsync(http, HttpMethod.Post, "/v1/customers", null, new { email, password = "bench-password", name = $"Bench {i}" });
-            return await TokenAsync(http, email, "bench-password");
+            await ShopApi.SendAsync(http, HttpMethod.Post, "/v1/customers", null, new { email, password = "bench-password", name = $"Bench {i}" });
+            return await ShopApi.TokenAsync(http, email, "bench-password");
         }));
 
         var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
         var perSecond = await Throughput.MeasureAsync(Clients, duration, async client =>
         {
             var started = Stopwatch.GetTimestamp();
-            await SendAsync(http, HttpMethod.Put, $"/v1/cart/items/{sku}", tokens[client], new { quantity = 1 });
+            await ShopApi.SendAsync(http, HttpMethod.Put, $"/v1/cart/items/{sku}", tokens[client], new { quantity = 1 });
             // Prefer: wait lets the gateway answer once the checkout has ended: no polling on the hot path.
-            var accepted = await SendAsync(http, HttpMethod.Post, "/v1/checkout", tokens[client],
+            var accepted = await ShopApi.SendAsync(http, HttpMethod.Post, "/v1/checkout", tokens[client],
                 new { shippingAddress = new { name = "Bench", line1 = "1 Loop Rd", city = "Testville", postalCode = "12345", country = "DE" }, paymentToken = "tok_ok" },
                 idempotencyKey: Guid.NewGuid().ToString(), prefer: "wait=10");
             var orderId = accepted.GetProperty("orderId").GetString();
@@ -56,7 +54,7 @@ internal static class HttpCheckoutBenchmark
             while (status is "Pending" or "Reserved" or "Paid")
             {
                 await Task.Delay(5);
-                status = (await SendAsync(http, HttpMethod.Get, $"/v1/orders/{orderId}", tokens[client], null)).GetProperty("status").GetString();
+                status = (await ShopApi.SendAsync(http, HttpMethod.Get, $"/v1/orders/{orderId}", tokens[client], null)).GetProperty("status").GetString();
             }
             if (status != "Confirmed")
             {
@@ -73,29 +71,5 @@ internal static class HttpCheckoutBenchmark
             new BenchResult("http-checkout/p50", sorted[sorted.Length / 2], "ms", "none (a latency)", 0),
             new BenchResult("http-checkout/p99", sorted[(int)(sorted.Length * 0.99)], "ms", "none (a latency)", 0),
         ];
-    }
-
-    private static async Task<string> TokenAsync(HttpClient http, string email, string password) =>
-        (await SendAsync(http, HttpMethod.Post, "/v1/auth/token", null, new { email, password })).GetProperty("accessToken").GetString()!;
-
-    private static async Task<JsonElement> SendAsync(HttpClient http, HttpMethod method, string path, string? token, object? body, string? idempotencyKey = null,
-        string? prefer = null)
-    {
-        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-        if (idempotencyKey is not null)
-        {
-            request.Headers.Add("Idempotency-Key", idempotencyKey);
-        }
-        if (prefer is not null)
-        {
-            request.Headers.Add("Prefer", prefer);
-        }
-        using var response = await http.SendAsync(request);
-        response.EnsureSuccessStatusCode();
-        return response.Content.Headers.ContentLength == 0 ? default : await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 }

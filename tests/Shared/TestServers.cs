@@ -25,10 +25,11 @@ internal static class TestServers
     public static string ClickHouseTls { get; } = Environment.GetEnvironmentVariable("FV_CLICKHOUSE_TLS") ?? "https://127.0.0.1:18443/";
 
     /// <summary>The local certificate authority deploy/services.sh made for the servers (FV_TLS_CA overrides).</summary>
-    public static string CertificateAuthority { get; } = Environment.GetEnvironmentVariable("FV_TLS_CA") 
+    public static string CertificateAuthority { get; } = Environment.GetEnvironmentVariable("FV_TLS_CA")
         ?? Path.Combine(Environment.GetEnvironmentVariable("FV_DATA_DIR") ?? Path.Combine(RepositoryRoot(), ".data"), "tls", "ca.crt");
 
-    private static string RepositoryRoot()
+    /// <summary>The repository the tests were built in (the folder holding FirstViscount.sln), or "." outside one.</summary>
+    public static string RepositoryRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "FirstViscount.sln")))

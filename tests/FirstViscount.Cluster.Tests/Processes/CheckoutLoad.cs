@@ -1,7 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Npgsql;
 
 namespace FirstViscount.Cluster.Tests.Processes;
@@ -46,15 +43,15 @@ internal sealed class CheckoutLoad : IAsyncDisposable
     {
         var gateways = cluster.Silos.Select(silo => new HttpClient { BaseAddress = silo.Gateway, Timeout = TimeSpan.FromSeconds(30) }).ToArray();
         var http = gateways[0];
-        var admin = await TokenAsync(http, SiloProcess.AdminEmail, SiloProcess.AdminPassword);
+        var admin = await ShopApi.TokenAsync(http, SiloProcess.AdminEmail, SiloProcess.AdminPassword);
         var sku = $"DRILL-{Guid.NewGuid():N}"[..20];
-        await SendAsync(http, HttpMethod.Put, $"/v1/products/{sku}", admin, new { name = "Drill item", price = 4.5m, currency = "EUR" });
-        await SendAsync(http, HttpMethod.Post, $"/v1/inventory/{sku}/adjustments", admin, new { delta = 999_999, reason = "drill stock" });
+        await ShopApi.SendAsync(http, HttpMethod.Put, $"/v1/products/{sku}", admin, new { name = "Drill item", price = 4.5m, currency = "EUR" });
+        await ShopApi.SendAsync(http, HttpMethod.Post, $"/v1/inventory/{sku}/adjustments", admin, new { delta = 999_999, reason = "drill stock" });
         var tokens = await Task.WhenAll(Enumerable.Range(0, customerCount).Select(async i =>
         {
             var email = $"drill-{Guid.NewGuid():N}@example.com";
-            await SendAsync(http, HttpMethod.Post, "/v1/customers", null, new { email, password = "drill-password", name = $"Drill {i}" });
-            return await TokenAsync(http, email, "drill-password");
+            await ShopApi.SendAsync(http, HttpMethod.Post, "/v1/customers", null, new { email, password = "drill-password", name = $"Drill {i}" });
+            return await ShopApi.TokenAsync(http, email, "drill-password");
         }));
         return new CheckoutLoad(gateways, tokens, sku);
     }
@@ -141,9 +138,9 @@ internal sealed class CheckoutLoad : IAsyncDisposable
     {
         try
         {
-            await SendAsync(gateway, HttpMethod.Put, $"/v1/cart/items/{sku}", token, new { quantity = 1 }, cancellationToken: cancellationToken);
+            await ShopApi.SendAsync(gateway, HttpMethod.Put, $"/v1/cart/items/{sku}", token, new { quantity = 1 }, cancellationToken: cancellationToken);
             var sentAt = DateTimeOffset.UtcNow;
-            var answer = await SendAsync(gateway, HttpMethod.Post, "/v1/checkout", token, new { shippingAddress = ShippingAddress, paymentToken = "tok_ok" },
+            var answer = await ShopApi.SendAsync(gateway, HttpMethod.Post, "/v1/checkout", token, new { shippingAddress = ShippingAddress, paymentToken = "tok_ok" },
                 idempotencyKey: Guid.NewGuid().ToString(), prefer: "wait=10", cancellationToken: cancellationToken);
             var checkout = new AcknowledgedCheckout(answer.GetProperty("orderId").GetString()!, answer.GetProperty("status").GetString()!, sentAt, DateTimeOffset.UtcNow);
             acknowledged.Enqueue(checkout);
@@ -153,32 +150,5 @@ internal sealed class CheckoutLoad : IAsyncDisposable
         {
             return null; // not acknowledged: an outage, a restart, or the load stopping
         }
-    }
-
-    private static async Task<string> TokenAsync(HttpClient http, string email, string password) =>
-        (await SendAsync(http, HttpMethod.Post, "/v1/auth/token", null, new { email, password })).GetProperty("accessToken").GetString()!;
-
-    private static async Task<JsonElement> SendAsync(HttpClient http, HttpMethod method, string path, string? token, object? body,
-        string? idempotencyKey = null, string? prefer = null, CancellationToken cancellationToken = default)
-    {
-        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-        if (idempotencyKey is not null)
-        {
-            request.Headers.Add("Idempotency-Key", idempotencyKey);
-        }
-        if (prefer is not null)
-        {
-            request.Headers.Add("Prefer", prefer);
-        }
-        using var response = await http.SendAsync(request, cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new HttpRequestException($"{method} {path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}", null, response.StatusCode);
-        }
-        return response.Content.Headers.ContentLength == 0 ? default : await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
     }
 }

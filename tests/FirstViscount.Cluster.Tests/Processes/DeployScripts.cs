@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FirstViscount.Tests;
 
 namespace FirstViscount.Cluster.Tests.Processes;
 
@@ -6,7 +7,7 @@ namespace FirstViscount.Cluster.Tests.Processes;
 internal static class DeployScripts
 {
     /// <summary>The path of deploy/<paramref name="name"/> in this repository.</summary>
-    public static string Path(string name) => System.IO.Path.Combine(RepositoryRoot(), "deploy", name);
+    public static string Path(string name) => System.IO.Path.Combine(TestServers.RepositoryRoot(), "deploy", name);
 
     public static async Task RunAsync(string program, string[] arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
@@ -27,15 +28,5 @@ internal static class DeployScripts
         {
             throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed ({process.ExitCode}): {await output}{await errors}");
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(System.IO.Path.Combine(directory.FullName, "FirstViscount.sln")))
-        {
-            directory = directory.Parent;
-        }
-        return directory?.FullName ?? throw new InvalidOperationException("The tests run outside the repository.");
     }
 }

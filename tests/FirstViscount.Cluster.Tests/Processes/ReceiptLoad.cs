@@ -187,8 +187,6 @@ internal sealed class ReceiptLoad : IAsyncDisposable
     private static async Task<string> AdminTokenAsync(SiloProcess silo)
     {
         using var client = new HttpClient { BaseAddress = silo.Gateway };
-        using var response = await client.PostAsJsonAsync("/v1/auth/token", new { email = SiloProcess.AdminEmail, password = SiloProcess.AdminPassword });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+        return await ShopApi.TokenAsync(client, SiloProcess.AdminEmail, SiloProcess.AdminPassword);
     }
 }

@@ -214,13 +214,8 @@ internal sealed class SiloProcess : IAsyncDisposable
 
     private static string SiloAssemblyPath()
     {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "FirstViscount.sln")))
-        {
-            directory = directory.Parent;
-        }
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
-        var path = Path.Combine(directory?.FullName ?? ".", "src", "FirstViscount.Silo", "bin", configuration, "net10.0", "FirstViscount.Silo.dll");
+        var path = Path.Combine(TestServers.RepositoryRoot(), "src", "FirstViscount.Silo", "bin", configuration, "net10.0", "FirstViscount.Silo.dll");
         return File.Exists(path) ? path : throw new FileNotFoundException($"Build the silo host first (dotnet build -c {configuration}); expected {path}.");
     }
 }
