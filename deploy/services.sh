@@ -38,6 +38,70 @@ install_missing() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${missing[@]}" >/dev/null
 }
 
+wait_until() {
+  local what=$1 tries=$2; shift 2
+  for _ in $(seq "$tries"); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    sleep 0.5
+  done
+  fail "$what did not answer in time; see its log under $data"
+}
+
+# A data folder inside a 0700 temporary directory is unreachable for the postgres user;
+# give every ancestor the search (x) bit so it can reach its own folder.
+open_path_for_pg_user() {
+  is_root || return 0
+  local dir=$1
+  while [ "$dir" != "/" ]; do
+    chmod o+x "$dir" 2>/dev/null || true
+    dir=$(dirname "$dir")
+  done
+}
+
+# pgBackRest for this data folder: a config, a wrapper that hands it the repository key (so that neither the
+# config nor archive_command holds the key), and the WAL archiving settings PostgreSQL includes.
+pg_backup_config() {
+  local dir=$data/postgres
+  mkdir -p "$backups/postgres" "$pgbackrest_dir/log" "$pgbackrest_dir/lock"
+  ensure_backup_key
+  cat >"$pgbackrest_dir/pgbackrest.conf" <<EOF
+[global]
+repo1-path=$backups/postgres
+repo1-cipher-type=aes-256-cbc
+repo1-retention-full=2
+compress-type=zst
+start-fast=y
+log-path=$pgbackrest_dir/log
+lock-path=$pgbackrest_dir/lock
+log-level-console=warn
+log-level-file=info
+
+[firstviscount]
+pg1-path=$dir/db
+pg1-port=$pg_port
+pg1-socket-path=$dir
+pg1-user=$pg_user
+EOF
+  cat >"$pgbackrest_dir/pgbackrest" <<EOF
+#!/bin/sh
+PGBACKREST_REPO1_CIPHER_PASS=\$(cat '$backup_key') exec pgbackrest --config='$pgbackrest_dir/pgbackrest.conf' --stanza=firstviscount "\$@"
+EOF
+  chmod 755 "$pgbackrest_dir/pgbackrest"
+  if is_root; then
+    open_path_for_pg_user "$backups/postgres"
+    chown -R postgres:postgres "$backups/postgres" "$pgbackrest_dir" "$backup_key"
+  fi
+  [ -d "$dir/db" ] || return 0
+  cat >"$dir/db/archiving.conf" <<EOF
+archive_mode = on
+archive_command = '$pgbackrest_dir/pgbackrest archive-push %p'
+archive_timeout = ${archive_timeout}s
+EOF
+  if is_root; then chown postgres:postgres "$dir/db/archiving.conf"; fi
+  grep -q "^include_if_exists = 'archiving.conf'" "$dir/db/postgresql.conf" ||
+    echo "include_if_exists = 'archiving.conf'" >>"$dir/db/postgresql.conf"
+}
+
 # The local certificate authority and the servers' certificate (SAN 127.0.0.1 and localhost), made once.
 tls_setup() {
   mkdir -p "$tls_dir"

@@ -20,6 +20,7 @@ internal static class SiloConfiguration
         var siloPort = configuration.GetValue("Silo:Port", EndpointOptions.DEFAULT_SILO_PORT);
         var gatewayPort = configuration.GetValue("Silo:GatewayPort", 0); // co-hosted: the gateway serves HTTP; a port lets Orleans clients in
         var redis = configuration["Redis:Configuration"] is { Length: > 0 } value ? value : null;
+        var redisAuthority = configuration["Redis:TrustedCertificateAuthority"];
         var postgres = PostgresConnectionStrings(configuration);
 
         silo.Configure<ClusterOptions>(cluster => (cluster.ClusterId, cluster.ServiceId) = (clusterId, serviceId));
@@ -31,7 +32,7 @@ internal static class SiloConfiguration
         });
         if (redis is not null)
         {
-            silo.UseSharedRedisClustering(redis, configuration["Redis:TrustedCertificateAuthority"]);
+            silo.UseSharedRedisClustering(redis, redisAuthority);
             silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, RedisMembershipWatchdog>();
         }
         else
@@ -43,7 +44,7 @@ internal static class SiloConfiguration
         {
             commerce.PostgresConnectionStrings.AddRange(postgres);
             commerce.RedisConfiguration = redis;
-            commerce.RedisTrustedCertificateAuthority = configuration["Redis:TrustedCertificateAuthority"];
+            commerce.RedisTrustedCertificateAuthority = redisAuthority;
             commerce.PostgresReplicaConnectionString = configuration["Postgres:ReplicaConnectionString"];
             commerce.Replica = configuration.GetSection("Postgres:Replica").Get<ReplicaOptions>() ?? new ReplicaOptions();
             commerce.PayerKey = configuration["Payments:PayerKey"];

@@ -73,7 +73,7 @@ internal static class RecoveryDrill
         await load.WaitUntilServingAsync(TimeSpan.FromMinutes(2));
         var recoveryTime = lossWatch.Elapsed;
         var afterLoss = await CheckoutLoad.StoredEventsAsync(postgres.ConnectionString, acknowledged);
-        var lost = acknowledged.Where(order => !afterLoss.TryGetValue(order.OrderId, out var types) || !types.Contains(order.EventType)).ToList();
+        var lost = acknowledged.Where(order => !HasItsEvent(afterLoss, order)).ToList();
         var latestKept = acknowledged.Except(lost).Select(order => order.AcknowledgedAt).DefaultIfEmpty(lostAt).Max();
         progress($"serving again {recoveryTime.TotalSeconds:0.0} s after the loss; {lost.Count} acknowledged checkouts lost; restoring to the target");
 
@@ -99,11 +99,15 @@ internal static class RecoveryDrill
             lost.Count == 0 ? null : lostAt - lost.Min(order => order.AcknowledgedAt),
             recoveryTime,
             beforeTarget.Count,
-            beforeTarget.Count(order => !atTarget.TryGetValue(order.OrderId, out var types) || !types.Contains(order.EventType)),
+            beforeTarget.Count(order => !HasItsEvent(atTarget, order)),
             afterTarget.Count,
             afterTarget.Count(order => atTarget.ContainsKey(order.OrderId)),
             targetRecoveryTime);
     }
+
+    /// <summary>Whether the restored store holds the event of the status the order's client was told.</summary>
+    private static bool HasItsEvent(Dictionary<string, HashSet<string>> stored, AcknowledgedCheckout order) =>
+        stored.TryGetValue(order.OrderId, out var types) && types.Contains(order.EventType);
 
     /// <summary>Years of history in one statement: streams of 100 events of about 300 bytes each, as many as asked.</summary>
     private static async Task SeedHistoryAsync(string connectionString, int events)

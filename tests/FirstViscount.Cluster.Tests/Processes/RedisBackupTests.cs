@@ -40,7 +40,7 @@ public sealed class RedisBackupTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await DeployScripts.RunAsync("redis-cli", ["-p", port.ToString(CultureInfo.InvariantCulture), "SHUTDOWN", "NOSAVE"]).ContinueWith(_ => { });
+        await DeployScripts.RunAsync(DeployScripts.Path("services.sh"), ["down"], Settings); // stops only what it started for this folder: the Redis
         Directory.Delete(root, recursive: true);
     }
 }
