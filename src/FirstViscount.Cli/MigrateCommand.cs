@@ -48,4 +48,7 @@ internal static class ExitCodes
     public const int Success = 0;
     public const int Failure = 1;
     public const int Usage = 2;
+
+    /// <summary>The audit found inconsistencies, or one of its checks could not run.</summary>
+    public const int Inconsistent = 3;
 }

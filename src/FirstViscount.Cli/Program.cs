@@ -9,6 +9,10 @@ const string usage = """
       archive-events --to <dir> [--older-than-days <n>] [--connection <cs>]
                                                         move order and payment streams older than 7 years
                                                         (or n days) to a gzip JSON-lines file in <dir>
+      audit [--connection <cs>] [--clickhouse <url>] [--clickhouse-database <name>] [--clickhouse-ca <file>]
+            [--sink <name>] [--settle-minutes <n>]      check the data against itself now and record the run
+                                                        (exit 0: consistent, 3: inconsistencies; FV_CLICKHOUSE
+                                                        gives the ClickHouse URL when --clickhouse is not set)
     """;
 
 if (args is ["migrate", .. var rest])
@@ -33,6 +37,10 @@ if (args is ["seed", .. var options])
 if (args is ["archive-events", .. var archiveOptions])
 {
     return await ArchiveEventsCommand.RunAsync(archiveOptions, Console.Out, Console.Error);
+}
+if (args is ["audit", .. var auditOptions])
+{
+    return await AuditCommand.RunAsync(auditOptions, Console.Out, Console.Error);
 }
 Console.Error.WriteLine(args.Length == 0 ? usage : $"error: unknown command '{args[0]}'.\n{usage}");
 return ExitCodes.Usage;

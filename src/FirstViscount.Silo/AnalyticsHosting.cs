@@ -26,7 +26,8 @@ internal static class AnalyticsHosting
             provider.GetRequiredService<IEventStore>(), clickHouse, provider.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton(provider => new AnalyticsQueries(provider.GetRequiredService<AnalyticsSink>(), clickHouse, provider.GetRequiredService<NpgsqlDataSource>()));
         var postgres = SiloConfiguration.PostgresSessionConnectionString(configuration);
-        services.AddHostedService(provider => new AnalyticsSinkService(provider.GetRequiredService<AnalyticsSink>(), clickHouse, postgres, retention,
+        services.AddHostedService(provider => new AnalyticsSinkService(provider.GetRequiredService<AnalyticsSink>(), clickHouse,
+            provider.GetRequiredService<NpgsqlDataSource>(), postgres, retention,
             configuration.GetValue("Analytics:IdleDelay", TimeSpan.FromMilliseconds(200)), provider.GetRequiredService<ILogger<AnalyticsSinkService>>()));
     }
 }
@@ -35,7 +36,7 @@ internal static class AnalyticsHosting
 /// Runs the sink worker until shutdown. Its housekeeping, run by the active worker when it takes over and daily
 /// (with the worker's back-off while ClickHouse is down), creates the ClickHouse schema and applies retention.
 /// </summary>
-internal sealed class AnalyticsSinkService(AnalyticsSink sink, ClickHouseClient clickHouse, string postgres, TimeSpan retention, TimeSpan idleDelay,
+internal sealed class AnalyticsSinkService(AnalyticsSink sink, ClickHouseClient clickHouse, NpgsqlDataSource dataSource, string postgres, TimeSpan retention, TimeSpan idleDelay,
     ILogger<AnalyticsSinkService> logger) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -44,7 +45,7 @@ internal sealed class AnalyticsSinkService(AnalyticsSink sink, ClickHouseClient 
     private async Task HousekeepingAsync(CancellationToken cancellationToken)
     {
         await ClickHouseSchema.EnsureAsync(clickHouse, cancellationToken);
-        var dropped = await ClickHouseRetention.DropExpiredPartitionsAsync(clickHouse, sink.Clock.GetUtcNow(), retention, cancellationToken);
+        var dropped = await ClickHouseRetention.RunAsync(clickHouse, dataSource, sink.Clock.GetUtcNow(), retention, cancellationToken);
         if (dropped.Count > 0)
         {
             logger.LogInformation("Analytics retention dropped {Partitions}", string.Join(", ", dropped));

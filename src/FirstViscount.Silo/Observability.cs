@@ -27,7 +27,8 @@ internal static class Observability
             .Build();
         var metrics = Sdk.CreateMeterProviderBuilder()
             .SetResourceBuilder(resource)
-            .AddMeter("Microsoft.Orleans", CommerceTelemetry.Name, FirstViscount.Commerce.Catalog.ReplicaLagMonitor.MeterName, FirstViscount.Analytics.Sink.AnalyticsSink.MeterName, "Microsoft.AspNetCore.Hosting", "Npgsql")
+            .AddMeter("Microsoft.Orleans", CommerceTelemetry.Name, FirstViscount.Commerce.Catalog.ReplicaLagMonitor.MeterName, FirstViscount.Analytics.Sink.AnalyticsSink.MeterName,
+                FirstViscount.Audit.AuditMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Npgsql")
             .AddOtlpExporter(options => Use(options, endpoint, "metrics"))
             .Build();
         builder.Services.AddHostedService(_ => new TelemetryFlush(tracing, metrics));

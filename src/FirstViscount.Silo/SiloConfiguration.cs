@@ -1,3 +1,7 @@
+using FirstViscount.Analytics.Retention;
+using FirstViscount.Analytics.Sink;
+using FirstViscount.Audit;
+using FirstViscount.Audit.Scheduling;
 using FirstViscount.Commerce.Catalog;
 using System.Net;
 using FirstViscount.Commerce.Checkout;
@@ -51,10 +55,23 @@ internal static class SiloConfiguration
             commerce.Checkout = configuration.GetSection("Checkout").Get<CheckoutOptions>() ?? new CheckoutOptions();
             commerce.Registration = configuration.GetSection("Registration").Get<RegistrationOptions>() ?? new RegistrationOptions();
         });
+        if (postgres.Count > 0)
+        {
+            silo.AddConsistencyAuditor(AuditOptions(configuration));
+        }
         silo.Services.AddHostedService(services => new StartupReport(services.GetRequiredService<ILogger<StartupReport>>(),
             $"cluster {clusterId}, silo port {siloPort}, membership {(redis is null ? "localhost (single silo)" : "Redis")}, " +
             $"grain state {(postgres.Count == 0 ? "in memory" : $"PostgreSQL ({postgres.Count} database(s))")}, " +
             $"reminders and events {(postgres.Count == 0 ? "in memory" : "PostgreSQL")}, carts {(redis is null ? "in memory" : "Redis")}"));
+    }
+
+    /// <summary>The Audit section, comparing ClickHouse up to the checkpoint of the sink the silo runs, over the months it keeps.</summary>
+    private static AuditOptions AuditOptions(IConfiguration configuration)
+    {
+        var options = configuration.GetSection("Audit").Get<AuditOptions>() ?? new AuditOptions();
+        options.SinkName = configuration["Analytics:SinkName"] ?? AnalyticsSink.DefaultName;
+        options.AnalyticsRetention = configuration.GetValue("Analytics:Retention", ClickHouseRetention.DefaultPeriod);
+        return options;
     }
 
     public static IReadOnlyList<string> PostgresConnectionStrings(IConfiguration configuration)

@@ -87,10 +87,12 @@ public static class SiloHostApp
         {
             app.MapCatalogApi();
             app.MapOrdersApi();
+            app.MapAuditApi();
         }
         else
         {
-            app.MapNeedsPostgres("/v1/products", "/v1/products/{sku}", "/v1/categories", "/v1/checkout", "/v1/orders", "/v1/orders/{orderId}", "/v1/orders/{orderId}/{action}");
+            app.MapNeedsPostgres("/v1/products", "/v1/products/{sku}", "/v1/categories", "/v1/checkout", "/v1/orders", "/v1/orders/{orderId}", "/v1/orders/{orderId}/{action}",
+                "/v1/admin/audit");
         }
         if (analytics)
         {

@@ -1,5 +1,7 @@
 using System.Globalization;
 using FirstViscount.Analytics.ClickHouse;
+using FirstViscount.Postgres;
+using Npgsql;
 
 namespace FirstViscount.Analytics.Retention;
 
@@ -11,6 +13,17 @@ namespace FirstViscount.Analytics.Retention;
 public static class ClickHouseRetention
 {
     public static readonly TimeSpan DefaultPeriod = TimeSpan.FromDays(2 * 365 + 1);
+
+    /// <summary>Drops the expired months and records the run in the retention log (<see cref="RetentionLog.ClickHousePartitions"/>).</summary>
+    public static async Task<IReadOnlyList<string>> RunAsync(ClickHouseClient clickHouse, NpgsqlDataSource postgres, DateTimeOffset now, TimeSpan period,
+        CancellationToken cancellationToken = default)
+    {
+        var dropped = await DropExpiredPartitionsAsync(clickHouse, now, period, cancellationToken);
+        await RetentionLog.RecordAsync(postgres, RetentionLog.ClickHousePartitions, dropped.Count, dropped.Count == 0
+            ? $"no month older than {(now - period).UtcDateTime:yyyy-MM-dd}"
+            : $"dropped {string.Join(", ", dropped)}", cancellationToken);
+        return dropped;
+    }
 
     /// <summary>Drops every expired month of every fv_ table; returns what it dropped as "table/YYYYMM".</summary>
     public static async Task<IReadOnlyList<string>> DropExpiredPartitionsAsync(ClickHouseClient clickHouse, DateTimeOffset now, TimeSpan period, CancellationToken cancellationToken = default)

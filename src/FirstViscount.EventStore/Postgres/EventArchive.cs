@@ -11,6 +11,7 @@ public sealed record ArchiveResult(int Streams, long Events, string? File);
 /// events are written to a gzip JSON-lines file (flushed to disk) first, and only then deleted, in batches.
 /// A crash between the two leaves the streams in PostgreSQL to be archived again by the next run: never lost.
 /// Only closed streams (orders, payments) should be archived: a live stream, such as a SKU's, needs its history.
+/// Every run is recorded in the retention log (<see cref="RetentionLog.EventArchive"/>), also when it removed nothing.
 /// </summary>
 public static class EventArchive
 {
@@ -40,6 +41,9 @@ public static class EventArchive
         {
             File.Delete(path);
         }
+        await RetentionLog.RecordAsync(dataSource, RetentionLog.EventArchive, events, streams == 0
+            ? $"no order or payment stream older than {olderThan:yyyy-MM-dd}"
+            : $"{events} events of {streams} streams older than {olderThan:yyyy-MM-dd} moved to {path}", cancellationToken);
         return new ArchiveResult(streams, events, streams == 0 ? null : path);
     }
 

@@ -1,0 +1,30 @@
+namespace FirstViscount.Audit.Checks;
+
+/// <summary>SQL the checks share.</summary>
+internal static class AuditSql
+{
+    /// <summary>The statuses after which an order's saga has nothing left to do.</summary>
+    public const string Finished = "('order.confirmed', 'order.failed', 'order.cancelled')";
+
+    /// <summary>
+    /// A CTE named orders: order_id, status (its newest event's type, e.g. order.confirmed), total (as placed) and
+    /// last_at (its newest event's time).
+    /// </summary>
+    public static readonly string Orders = $"""
+        orders AS (
+            SELECT substr(stream_id, length('order-') + 1) AS order_id,
+                   (array_agg(event_type ORDER BY version DESC))[1] AS status,
+                   min({Number("total")}) FILTER (WHERE event_type = 'order.placed') AS total,
+                   max(recorded_at) AS last_at
+            FROM events WHERE stream_id LIKE 'order-%'
+            GROUP BY stream_id
+        )
+        """;
+
+    /// <summary>
+    /// The numeric field <paramref name="name"/> of the JSON object <paramref name="json"/>, NULL when it is not a number:
+    /// a malformed event must not stop the audit (the grain and the sink read it as nothing too).
+    /// </summary>
+    public static string Number(string name, string json = "payload") =>
+        $"(CASE WHEN jsonb_typeof({json}->'{name}') = 'number' THEN ({json}->'{name}')::numeric END)";
+}
