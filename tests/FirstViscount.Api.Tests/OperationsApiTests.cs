@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using FirstViscount.Audit;
+using FirstViscount.Tests;
 
 namespace FirstViscount.Api.Tests;
 
@@ -22,6 +24,31 @@ public sealed class OperationsApiTests(GatewayCluster cluster)
         {
             Assert.Equal("Healthy", report.GetProperty("checks").GetProperty(dependency).GetProperty("status").GetString());
         }
+    }
+
+    [Fact]
+    public async Task The_audit_route_shows_the_latest_recorded_audit_with_its_findings()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var recorded = new AuditReport(Guid.NewGuid(), now, now.AddSeconds(2), "api test", 42,
+            [new AuditCheckResult("orders-payments", AuditCheckStatus.Inconsistent, 1), new AuditCheckResult("clickhouse-totals", AuditCheckStatus.Skipped, 0, "ClickHouse is not configured")],
+            [new AuditFinding("orders-payments", "o-api-test", "the order is Confirmed without a captured payment")], []);
+        await using (var postgres = Npgsql.NpgsqlDataSource.Create(TestServers.Postgres))
+        {
+            await AuditLog.RecordAsync(postgres, recorded);
+        }
+        using var client = cluster.Client(1, await cluster.AdminTokenAsync());
+
+        var audit = await client.GetFromJsonAsync<JsonElement>("/v1/admin/audit");
+
+        var run = audit.GetProperty("lastRun");
+        Assert.Equal(recorded.RunId, run.GetProperty("runId").GetGuid());
+        Assert.False(run.GetProperty("consistent").GetBoolean());
+        Assert.Equal(1, run.GetProperty("findingCount").GetInt32());
+        Assert.Equal(2.0, run.GetProperty("durationSeconds").GetDouble());
+        Assert.Equal("o-api-test", run.GetProperty("findings")[0].GetProperty("subject").GetString());
+        Assert.Equal("ClickHouse is not configured", run.GetProperty("checks")[1].GetProperty("note").GetString());
+        Assert.Equal(JsonValueKind.Array, audit.GetProperty("retention").ValueKind);
     }
 
     [Fact]
