@@ -13,6 +13,7 @@ var benchmarks = new Dictionary<string, Func<bool, Task<IReadOnlyList<BenchResul
     ["analytics-query"] = AnalyticsQueryBenchmark.RunAsync,
     ["failover"] = FailoverBenchmark.RunAsync,
     ["drill"] = DrillBenchmark.RunAsync,
+    ["audit"] = AuditBenchmark.RunAsync,
 };
 
 var name = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal));

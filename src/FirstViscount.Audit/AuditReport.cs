@@ -6,9 +6,10 @@ namespace FirstViscount.Audit;
 [GenerateSerializer, Alias("fv.audit-finding")]
 public sealed record AuditFinding([property: Id(0)] string Check, [property: Id(1)] string Subject, [property: Id(2)] string Detail);
 
-/// <summary>How a check went: <see cref="AuditCheckStatus"/>, its exact number of findings, and a note (why skipped, what failed).</summary>
+/// <summary>How a check went: <see cref="AuditCheckStatus"/>, its exact number of findings, a note (why skipped, what failed) and how long it took.</summary>
 [GenerateSerializer, Alias("fv.audit-check")]
-public sealed record AuditCheckResult([property: Id(0)] string Check, [property: Id(1)] string Status, [property: Id(2)] int Findings, [property: Id(3)] string? Note = null);
+public sealed record AuditCheckResult([property: Id(0)] string Check, [property: Id(1)] string Status, [property: Id(2)] int Findings, [property: Id(3)] string? Note = null,
+    [property: Id(4)] double Seconds = 0);
 
 public static class AuditCheckStatus
 {

@@ -1,4 +1,5 @@
 using System.Data;
+using System.Diagnostics;
 using FirstViscount.Analytics.ClickHouse;
 using FirstViscount.Audit.Checks;
 using FirstViscount.Postgres;
@@ -45,20 +46,22 @@ public sealed class ConsistencyAuditor(NpgsqlDataSource postgres, ClickHouseClie
                 results.Add(new AuditCheckResult(check.Name, AuditCheckStatus.Skipped, 0, reason));
                 continue;
             }
+            var watch = Stopwatch.StartNew();
             try
             {
                 var found = await check.RunAsync(context, cancellationToken);
                 findings.AddRange(found);
-                results.Add(new AuditCheckResult(check.Name, found.Count == 0 ? AuditCheckStatus.Consistent : AuditCheckStatus.Inconsistent, found.Count));
+                results.Add(new AuditCheckResult(check.Name, found.Count == 0 ? AuditCheckStatus.Consistent : AuditCheckStatus.Inconsistent, found.Count,
+                    Seconds: watch.Elapsed.TotalSeconds));
             }
             catch (AuditSkippedException skipped)
             {
-                results.Add(new AuditCheckResult(check.Name, AuditCheckStatus.Skipped, 0, skipped.Message));
+                results.Add(new AuditCheckResult(check.Name, AuditCheckStatus.Skipped, 0, skipped.Message, watch.Elapsed.TotalSeconds));
             }
             catch (ClickHouseException error)
             {
                 // ClickHouse being down must not hide what the PostgreSQL checks found.
-                results.Add(new AuditCheckResult(check.Name, AuditCheckStatus.Failed, 0, error.Message));
+                results.Add(new AuditCheckResult(check.Name, AuditCheckStatus.Failed, 0, error.Message, watch.Elapsed.TotalSeconds));
             }
         }
         var retention = (await RetentionLog.LatestAsync(connection, cancellationToken)).Select(RetentionRunView.From).ToArray();

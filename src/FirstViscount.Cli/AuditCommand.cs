@@ -65,7 +65,7 @@ internal static class AuditCommand
             (report.IsConsistent ? "consistent" : $"{report.FindingCount} inconsistencies"));
         foreach (var check in report.Checks)
         {
-            await output.WriteLineAsync($"  {check.Check,-18} {check.Status}{(check.Findings > 0 ? $" ({check.Findings})" : "")}{(check.Note is null ? "" : $": {check.Note}")}");
+            await output.WriteLineAsync($"  {check.Check,-18} {check.Status}{(check.Findings > 0 ? $" ({check.Findings})" : "")}{(check.Note is null ? "" : $": {check.Note}")} [{check.Seconds:0.0} s]");
             foreach (var finding in report.Findings.Where(finding => finding.Check == check.Check).Take(PrintedPerCheck))
             {
                 await output.WriteLineAsync($"    {finding.Subject}: {finding.Detail}");
