@@ -122,6 +122,32 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
         return new GlobalPage(events, last ?? after);
     }
 
+    /// <summary>
+    /// Like <see cref="ReadAllAsync"/>, within one of the log's <see cref="LogPartitions"/> partitions (a hash of the
+    /// stream id the database stores with each event): the queues of the event log's Orleans streams.
+    /// </summary>
+    public async Task<GlobalPage> ReadPartitionAsync(int partition, GlobalCheckpoint after, int maxCount, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(partition);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(partition, LogPartitions);
+        await using var command = DataSource.CreateCommand($"""
+            SELECT {Columns} FROM (
+                SELECT * FROM events WHERE log_partition = $4 AND (transaction_id, position) > ($1::xid8, $2) ORDER BY transaction_id, position LIMIT $3
+            ) AS page
+            WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+            ORDER BY transaction_id, position
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = after.TransactionId, NpgsqlDbType = NpgsqlDbType.Xid8 });
+        command.Parameters.Add(new NpgsqlParameter { Value = after.Position });
+        command.Parameters.Add(new NpgsqlParameter { Value = maxCount });
+        command.Parameters.Add(new NpgsqlParameter { Value = (short)partition });
+        var (events, last) = await ReadEventsAsync(command, cancellationToken);
+        return new GlobalPage(events, last ?? after);
+    }
+
+    /// <summary>How many partitions the log has (sql/postgres/0012): an event's is a hash of its stream id modulo this.</summary>
+    public const int LogPartitions = 16;
+
     public async Task SaveSnapshotAsync(Snapshot snapshot, CancellationToken cancellationToken)
     {
         await using var command = DataSource.CreateCommand("""
