@@ -104,35 +104,28 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
         return (await ReadEventsAsync(command, cancellationToken)).Events;
     }
 
-    public async Task<GlobalPage> ReadAllAsync(GlobalCheckpoint after, int maxCount, CancellationToken cancellationToken)
-    {
-        // The horizon filter is applied after the LIMIT: rows at or above it sort after every row below it, so the
-        // result is still a prefix of the log; inside, the filter would make the planner sort the whole remainder.
-        await using var command = DataSource.CreateCommand($"""
-            SELECT {Columns} FROM (
-                SELECT * FROM events WHERE (transaction_id, position) > ($1::xid8, $2) ORDER BY transaction_id, position LIMIT $3
-            ) AS page
-            WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-            ORDER BY transaction_id, position
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = after.TransactionId, NpgsqlDbType = NpgsqlDbType.Xid8 });
-        command.Parameters.Add(new NpgsqlParameter { Value = after.Position });
-        command.Parameters.Add(new NpgsqlParameter { Value = maxCount });
-        var (events, last) = await ReadEventsAsync(command, cancellationToken);
-        return new GlobalPage(events, last ?? after);
-    }
+    public Task<GlobalPage> ReadAllAsync(GlobalCheckpoint after, int maxCount, CancellationToken cancellationToken) =>
+        ReadLogAsync(null, after, maxCount, cancellationToken);
 
     /// <summary>
     /// Like <see cref="ReadAllAsync"/>, within one of the log's <see cref="LogPartitions"/> partitions (a hash of the
     /// stream id the database stores with each event): the queues of the event log's Orleans streams.
     /// </summary>
-    public async Task<GlobalPage> ReadPartitionAsync(int partition, GlobalCheckpoint after, int maxCount, CancellationToken cancellationToken)
+    public Task<GlobalPage> ReadPartitionAsync(int partition, GlobalCheckpoint after, int maxCount, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(partition);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(partition, LogPartitions);
+        return ReadLogAsync((short)partition, after, maxCount, cancellationToken);
+    }
+
+    private async Task<GlobalPage> ReadLogAsync(short? partition, GlobalCheckpoint after, int maxCount, CancellationToken cancellationToken)
+    {
+        // The horizon filter is applied after the LIMIT: rows at or above it sort after every row below it, so the
+        // result is still a prefix of the log; inside, the filter would make the planner sort the whole remainder.
         await using var command = DataSource.CreateCommand($"""
             SELECT {Columns} FROM (
-                SELECT * FROM events WHERE log_partition = $4 AND (transaction_id, position) > ($1::xid8, $2) ORDER BY transaction_id, position LIMIT $3
+                SELECT * FROM events WHERE {(partition is null ? "" : "log_partition = $4 AND ")}(transaction_id, position) > ($1::xid8, $2)
+                ORDER BY transaction_id, position LIMIT $3
             ) AS page
             WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
             ORDER BY transaction_id, position
@@ -140,7 +133,10 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
         command.Parameters.Add(new NpgsqlParameter { Value = after.TransactionId, NpgsqlDbType = NpgsqlDbType.Xid8 });
         command.Parameters.Add(new NpgsqlParameter { Value = after.Position });
         command.Parameters.Add(new NpgsqlParameter { Value = maxCount });
-        command.Parameters.Add(new NpgsqlParameter { Value = (short)partition });
+        if (partition is { } value)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
         var (events, last) = await ReadEventsAsync(command, cancellationToken);
         return new GlobalPage(events, last ?? after);
     }

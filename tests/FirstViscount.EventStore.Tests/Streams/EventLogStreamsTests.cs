@@ -116,4 +116,114 @@ public sealed class EventLogStreamsTests : IAsyncLifetime
             await cluster.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task An_event_that_commits_after_a_later_one_is_delivered_once_it_commits()
+    {
+        var prefix = $"late-{Guid.NewGuid():N}-";
+        var (early, late) = (prefix + "early", await SamePartitionAsAsync(prefix + "early", prefix + "late-"));
+        var cluster = await ClusterAsync();
+        try
+        {
+            await using var connection = await postgres.OpenConnectionAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            await using (var slow = PostgresEventStore.AppendCommand(early, ExpectedVersion.Any, [Event("test.slow", 1)]))
+            {
+                (slow.Connection, slow.Transaction) = (connection, transaction);
+                await PostgresEventStore.ExecuteAppendAsync(slow, early, ExpectedVersion.Any, CancellationToken.None); // the lower position, not committed yet
+            }
+            await AppendAsync(late, 1);
+            await Task.Delay(500); // the queue is polled every 20 ms: it would have read past the early event by now
+            Assert.Empty(Delivered(prefix));
+
+            await transaction.CommitAsync();
+
+            await EventuallyAsync(() => Delivered(prefix).Count() == 2, "both events were delivered");
+            Assert.Equal([early, late], Delivered(prefix).Select(d => d.Event.StreamId));
+        }
+        finally
+        {
+            await cluster.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task The_checkpoint_moves_after_delivery_and_a_new_cluster_resumes_after_it()
+    {
+        var prefix = $"resume-{Guid.NewGuid():N}-";
+        var stream = prefix + "a";
+        var cluster = await ClusterAsync();
+        await AppendAsync(stream, 3);
+        var partition = await PartitionOfAsync(stream);
+        var checkpoints = new EventLogCheckpoints(postgres, RecordingConsumerGrain.Provider);
+        try
+        {
+            await EventuallyAsync(() => Delivered(prefix).Count() == 3, "the first three events were delivered");
+            var last = await LastCheckpointOfAsync(stream);
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while ((await checkpoints.LoadAsync(partition)).CompareTo(last) < 0)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the checkpoint did not move past the delivered events");
+                await Task.Delay(50);
+            }
+        }
+        finally
+        {
+            await cluster.DisposeAsync();
+        }
+
+        await AppendAsync(stream, 2);
+        cluster = await ClusterAsync();
+        try
+        {
+            await EventuallyAsync(() => Delivered(prefix).Count() >= 5, "the two new events were delivered");
+            await Task.Delay(500);
+            Assert.Equal([1L, 2, 3, 4, 5], Delivered(prefix).Select(d => d.Event.Version)); // nothing before the checkpoint came again
+        }
+        finally
+        {
+            await cluster.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task When_a_silo_dies_the_others_take_over_its_queues()
+    {
+        var prefix = $"failover-{Guid.NewGuid():N}-";
+        var cluster = await ClusterAsync(silos: 2);
+        try
+        {
+            // A stream in every partition, so that the dead silo's queues are among them.
+            var streams = new Dictionary<int, string>();
+            for (var i = 0; streams.Count < EventLogQueues.Count; i++)
+            {
+                await AppendAsync(prefix + i, 1);
+                streams.TryAdd(await PartitionOfAsync(prefix + i), prefix + i);
+            }
+            await EventuallyAsync(() => Delivered(prefix).Select(d => d.Queue).Distinct().Count() == EventLogQueues.Count, "every queue delivered");
+            var before = Delivered(prefix).Count();
+
+            await cluster.KillSiloAsync(cluster.Silos[1]);
+            foreach (var stream in streams.Values)
+            {
+                await AppendAsync(stream, 1);
+            }
+
+            await EventuallyAsync(() => streams.Values.All(stream => Delivered(prefix).Count(d => d.Event.StreamId == stream) >= 2), "every queue delivered again after the kill", 60);
+            Assert.True(Delivered(prefix).Count() >= before + EventLogQueues.Count);
+        }
+        finally
+        {
+            await cluster.DisposeAsync();
+        }
+    }
+
+    private async Task<GlobalCheckpoint> LastCheckpointOfAsync(string stream)
+    {
+        await using var command = postgres.CreateCommand("SELECT transaction_id, position FROM events WHERE stream_id = $1 ORDER BY transaction_id DESC, position DESC LIMIT 1");
+        command.Parameters.AddWithValue(stream);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return new GlobalCheckpoint(reader.GetFieldValue<ulong>(0), reader.GetInt64(1));
+    }
 }
