@@ -28,7 +28,7 @@ internal static class AnalyticsQueryBenchmark
         await PostgresMigrator.MigrateAsync(dataSource);
         var sink = new AnalyticsSink($"bench-query-{Guid.NewGuid():N}", new PostgresEventStore(dataSource), clickHouse, dataSource);
         var rollupSeconds = await BuildRollupAsync(dataSource, sink, from, to);
-        var queries = new AnalyticsQueries(sink, clickHouse, dataSource);
+        var queries = new AnalyticsQueries(sink.Rollup, clickHouse, dataSource);
 
         var rawSql = ClickHouseSql.Format("""
             SELECT toStartOfDay(occurred_at) AS d, count(), sum(units), sum(total) FROM fv_orders FINAL

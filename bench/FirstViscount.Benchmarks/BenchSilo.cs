@@ -26,7 +26,7 @@ internal sealed class BenchSilo : IAsyncDisposable
 
     public IServiceProvider Services => host.Services;
 
-    public static async Task<BenchSilo> StartAsync(Action<ISiloBuilder>? configure = null, int siloPort = 0, int gatewayPort = 0)
+    public static async Task<BenchSilo> StartAsync(Action<ISiloBuilder>? configure = null, int siloPort = 0, int gatewayPort = 0, string? postgres = null)
     {
         var (clusterId, serviceId) = ($"bench-{Guid.NewGuid():N}", $"bench-{Guid.NewGuid():N}");
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -37,7 +37,7 @@ internal sealed class BenchSilo : IAsyncDisposable
             silo.UseFirstViscountClusterTimings();
             silo.AddFirstViscountCommerce(commerce =>
             {
-                commerce.PostgresConnectionStrings = [BenchDatabase.ConnectionString];
+                commerce.PostgresConnectionStrings = [postgres ?? BenchDatabase.ConnectionString];
                 commerce.RedisConfiguration = BenchDatabase.Redis;
                 commerce.PayerKey = PayerProtector.NewKey();
             });

@@ -14,3 +14,11 @@ CREATE TABLE stream_checkpoints (
     updated_at     timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (provider, queue)
 );
+
+-- Where the analytics sink worker (which these streams replace) had got to: every event up to its checkpoint is in
+-- ClickHouse, so each queue of the silos' sink (provider 'event-log') resumes from there instead of from the start.
+INSERT INTO stream_checkpoints (provider, queue, transaction_id, position)
+SELECT 'event-log', queue, c.transaction_id, c.position
+FROM analytics_checkpoints c, generate_series(0, 15) AS queue
+WHERE c.name = 'clickhouse'
+ON CONFLICT (provider, queue) DO NOTHING;

@@ -15,8 +15,8 @@ public sealed class AuditOptions
     /// </summary>
     public TimeSpan SettleTime { get; set; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>The analytics sink whose checkpoint ClickHouse is compared up to.</summary>
-    public string SinkName { get; set; } = AnalyticsSink.DefaultName;
+    /// <summary>The stream provider whose queues' checkpoints ClickHouse is compared up to (the silos' ClickHouse sink).</summary>
+    public string StreamProvider { get; set; } = AnalyticsStreams.ProviderName;
 
     /// <summary>How long ClickHouse keeps analytics: older months are not compared.</summary>
     public TimeSpan AnalyticsRetention { get; set; } = ClickHouseRetention.DefaultPeriod;

@@ -6,14 +6,14 @@ using Npgsql;
 namespace FirstViscount.Cli;
 
 /// <summary>
-/// `audit [--connection CS] [--clickhouse URL] [--clickhouse-database NAME] [--clickhouse-ca FILE] [--sink NAME] [--settle-minutes N]`:
+/// `audit [--connection CS] [--clickhouse URL] [--clickhouse-database NAME] [--clickhouse-ca FILE] [--settle-minutes N]`:
 /// runs the consistency audit now, records it like the silos' periodic one, and prints it. Exit code 0: consistent;
 /// 3: inconsistencies found (or a check could not run); 1: PostgreSQL unreachable; 2: bad options.
 /// </summary>
 internal static class AuditCommand
 {
     private const string Usage = "usage: audit [--connection <connection string>] [--clickhouse <url>] [--clickhouse-database <name>] [--clickhouse-ca <file>] " +
-        "[--sink <name>] [--settle-minutes <0..1440>]";
+        "[--settle-minutes <0..1440>]";
 
     /// <summary>Findings printed per check (all are counted).</summary>
     private const int PrintedPerCheck = 20;
@@ -33,7 +33,6 @@ internal static class AuditCommand
                 case "--clickhouse" when Uri.TryCreate(value, UriKind.Absolute, out var url) && url.Scheme is "http" or "https": clickHouseUrl = value; break;
                 case "--clickhouse-database" when value is { Length: > 0 }: database = value; break;
                 case "--clickhouse-ca" when value is { Length: > 0 }: authority = value; break;
-                case "--sink" when value is { Length: > 0 }: audit.SinkName = value; break;
                 case "--settle-minutes" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var minutes) && minutes <= 1440:
                     audit.SettleTime = TimeSpan.FromMinutes(minutes);
                     break;

@@ -10,7 +10,7 @@ const string usage = """
                                                         move order and payment streams older than 7 years
                                                         (or n days) to a gzip JSON-lines file in <dir>
       audit [--connection <cs>] [--clickhouse <url>] [--clickhouse-database <name>] [--clickhouse-ca <file>]
-            [--sink <name>] [--settle-minutes <n>]      check the data against itself now and record the run
+            [--settle-minutes <n>]                      check the data against itself now and record the run
                                                         (exit 0: consistent, 3: inconsistencies; FV_CLICKHOUSE
                                                         gives the ClickHouse URL when --clickhouse is not set)
     """;

@@ -2,14 +2,13 @@ using FirstViscount.Analytics.ClickHouse;
 using FirstViscount.Analytics.Queries;
 using FirstViscount.Analytics.Retention;
 using FirstViscount.Analytics.Sink;
-using FirstViscount.EventSourcing;
 using Npgsql;
 
 namespace FirstViscount.SiloHost;
 
 /// <summary>
-/// Analytics in the silo host, when ClickHouse:Url is set (and PostgreSQL is): the sink worker (active in one
-/// silo at a time), the daily retention job it runs, and the queries behind /v1/analytics.
+/// Analytics in the silo host, when ClickHouse:Url is set (and PostgreSQL is): the ClickHouse client, the sink (a
+/// consumer of the event log's Orleans streams, with its housekeeping job) and the queries behind /v1/analytics.
 /// </summary>
 internal static class AnalyticsHosting
 {
@@ -20,35 +19,16 @@ internal static class AnalyticsHosting
         var section = configuration.GetSection("ClickHouse");
         var http = ClickHouseHttp.Create(new Uri(section["Url"]!), section.GetValue("Timeout", TimeSpan.FromSeconds(30)), section["TrustedCertificateAuthority"]);
         var clickHouse = new ClickHouseClient(http, section["Database"] ?? "default");
-        var retention = configuration.GetValue("Analytics:Retention", ClickHouseRetention.DefaultPeriod);
         services.AddSingleton(clickHouse);
-        services.AddSingleton(provider => new AnalyticsSink(configuration["Analytics:SinkName"] ?? AnalyticsSink.DefaultName,
-            provider.GetRequiredService<IEventStore>(), clickHouse, provider.GetRequiredService<NpgsqlDataSource>()));
-        services.AddSingleton(provider => new AnalyticsQueries(provider.GetRequiredService<AnalyticsSink>(), clickHouse, provider.GetRequiredService<NpgsqlDataSource>()));
-        var postgres = SiloConfiguration.PostgresSessionConnectionString(configuration);
-        services.AddHostedService(provider => new AnalyticsSinkService(provider.GetRequiredService<AnalyticsSink>(), clickHouse,
-            provider.GetRequiredService<NpgsqlDataSource>(), postgres, retention,
-            configuration.GetValue("Analytics:IdleDelay", TimeSpan.FromMilliseconds(200)), provider.GetRequiredService<ILogger<AnalyticsSinkService>>()));
+        services.AddSingleton(provider => new AnalyticsQueries(provider.GetRequiredService<SalesRollup>(), clickHouse, provider.GetRequiredService<NpgsqlDataSource>()));
     }
-}
 
-/// <summary>
-/// Runs the sink worker until shutdown. Its housekeeping, run by the active worker when it takes over and daily
-/// (with the worker's back-off while ClickHouse is down), creates the ClickHouse schema and applies retention.
-/// </summary>
-internal sealed class AnalyticsSinkService(AnalyticsSink sink, ClickHouseClient clickHouse, NpgsqlDataSource dataSource, string postgres, TimeSpan retention, TimeSpan idleDelay,
-    ILogger<AnalyticsSinkService> logger) : BackgroundService
-{
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        new AnalyticsSinkWorker(sink, postgres, idleDelay, TimeSpan.FromSeconds(30), HousekeepingAsync, logger).RunAsync(stoppingToken);
-
-    private async Task HousekeepingAsync(CancellationToken cancellationToken)
+    /// <summary>The Analytics section: retention, the event-log streams' batch size and idle poll.</summary>
+    public static AnalyticsStreamsOptions SinkOptions(IConfiguration configuration)
     {
-        await ClickHouseSchema.EnsureAsync(clickHouse, cancellationToken);
-        var dropped = await ClickHouseRetention.RunAsync(clickHouse, dataSource, sink.Clock.GetUtcNow(), retention, cancellationToken);
-        if (dropped.Count > 0)
-        {
-            logger.LogInformation("Analytics retention dropped {Partitions}", string.Join(", ", dropped));
-        }
+        var options = new AnalyticsStreamsOptions { Retention = configuration.GetValue("Analytics:Retention", ClickHouseRetention.DefaultPeriod) };
+        options.Streams.BatchSize = configuration.GetValue("Analytics:BatchSize", options.Streams.BatchSize);
+        options.Streams.PollInterval = configuration.GetValue("Analytics:PollInterval", options.Streams.PollInterval);
+        return options;
     }
 }

@@ -27,7 +27,7 @@ internal static class Observability
             .Build();
         var metrics = Sdk.CreateMeterProviderBuilder()
             .SetResourceBuilder(resource)
-            .AddMeter("Microsoft.Orleans", CommerceTelemetry.Name, FirstViscount.Commerce.Catalog.ReplicaLagMonitor.MeterName, FirstViscount.Analytics.Sink.AnalyticsSink.MeterName,
+            .AddMeter("Microsoft.Orleans", CommerceTelemetry.Name, FirstViscount.Commerce.Catalog.ReplicaLagMonitor.MeterName, FirstViscount.Analytics.Sink.ClickHouseDelivery.MeterName,
                 FirstViscount.Audit.AuditMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Npgsql")
             .AddOtlpExporter(options => Use(options, endpoint, "metrics"))
             .Build();

@@ -59,6 +59,10 @@ internal static class SiloConfiguration
         {
             silo.AddConsistencyAuditor(AuditOptions(configuration));
         }
+        if (AnalyticsHosting.IsConfigured(configuration, postgres.FirstOrDefault()))
+        {
+            silo.AddClickHouseSink(AnalyticsHosting.SinkOptions(configuration));
+        }
         silo.Services.AddHostedService(services => new StartupReport(services.GetRequiredService<ILogger<StartupReport>>(),
             $"cluster {clusterId}, silo port {siloPort}, membership {(redis is null ? "localhost (single silo)" : "Redis")}, " +
             $"grain state {(postgres.Count == 0 ? "in memory" : $"PostgreSQL ({postgres.Count} database(s))")}, " +
@@ -69,7 +73,6 @@ internal static class SiloConfiguration
     private static AuditOptions AuditOptions(IConfiguration configuration)
     {
         var options = configuration.GetSection("Audit").Get<AuditOptions>() ?? new AuditOptions();
-        options.SinkName = configuration["Analytics:SinkName"] ?? AnalyticsSink.DefaultName;
         options.AnalyticsRetention = configuration.GetValue("Analytics:Retention", ClickHouseRetention.DefaultPeriod);
         return options;
     }
@@ -80,14 +83,6 @@ internal static class SiloConfiguration
         var shards = configuration.GetSection("Postgres:ConnectionStrings").Get<string[]>() ?? [];
         return [.. (string.IsNullOrWhiteSpace(single) ? shards : [single, .. shards]).Distinct()];
     }
-
-    /// <summary>
-    /// A direct connection to the first database for what needs a PostgreSQL session across transactions (the
-    /// analytics sink's advisory lock): Postgres:SessionConnectionString when the other connections go through
-    /// PgBouncer's transaction pooling, else the first connection string.
-    /// </summary>
-    public static string PostgresSessionConnectionString(IConfiguration configuration) =>
-        configuration["Postgres:SessionConnectionString"] is { Length: > 0 } session ? session : PostgresConnectionStrings(configuration)[0];
 
     /// <summary>Says in the log what the silo runs on, so that an embedded in-memory silo is never mistaken for a durable one.</summary>
     private sealed class StartupReport(ILogger<StartupReport> logger, string providers) : IHostedService

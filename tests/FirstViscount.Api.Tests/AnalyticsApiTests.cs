@@ -42,13 +42,12 @@ public sealed class AnalyticsSilo : IAsyncLifetime
             $"--Silo:Port={port + 1}",
             $"--Redis:Configuration={TestServers.Redis}",
             $"--Postgres:ConnectionString={TestServers.PostgresDatabase(database)}",
-            $"--Postgres:SessionConnectionString={TestServers.PostgresSessionDatabase(database)}",
             $"--Payments:PayerKey={Convert.ToBase64String(new byte[32])}",
             $"--Admin:Email={AdminEmail}",
             $"--Admin:Password={AdminPassword}",
             $"--ClickHouse:Url={TestServers.ClickHouse}",
             $"--ClickHouse:Database={ClickHouseDatabase}",
-            "--Analytics:IdleDelay=00:00:00.050",
+            "--Analytics:PollInterval=00:00:00.050",
             "--Logging:LogLevel:Default=Warning",
         ]);
         await app.StartAsync();

@@ -3,6 +3,8 @@ using FirstViscount.Analytics.ClickHouse;
 using FirstViscount.Analytics.Retention;
 using FirstViscount.Postgres;
 using FirstViscount.Postgres.EventStore;
+using FirstViscount.Postgres.Streams;
+using FirstViscount.Analytics.Sink;
 using FirstViscount.Commerce.Inventory;
 using FirstViscount.Commerce.Orders;
 using FirstViscount.Commerce.Payments;
@@ -146,11 +148,13 @@ public sealed class AuditTests(AuditedShop shop) : IClassFixture<AuditedShop>
         await using var copy = await shop.CopyAsync();
         var order = shop.ConfirmedOrder;
         await copy.AppendAsync($"order-{order}", [new OrderCancelled(order, "too late", DateTimeOffset.UtcNow)]);
-        await using (var horizon = copy.Postgres.CreateCommand("SELECT transaction_id, position FROM events ORDER BY transaction_id DESC, position DESC LIMIT 1"))
-        await using (var reader = await horizon.ExecuteReaderAsync())
+        await using (var last = copy.Postgres.CreateCommand("SELECT log_partition, transaction_id, position FROM events WHERE stream_id = $1 ORDER BY version DESC LIMIT 1"))
         {
+            last.Parameters.AddWithValue($"order-{order}");
+            await using var reader = await last.ExecuteReaderAsync();
             await reader.ReadAsync();
-            await copy.Sink.SaveCheckpointAsync(new(reader.GetFieldValue<ulong>(0), reader.GetInt64(1))); // moved past the event, which never reached ClickHouse
+            // The queue's checkpoint moved past the event, which never reached ClickHouse.
+            await new EventLogCheckpoints(copy.Postgres, AnalyticsStreams.ProviderName).SaveAsync(reader.GetInt16(0), new(reader.GetFieldValue<ulong>(1), reader.GetInt64(2)));
         }
         var month = DateTime.UtcNow.AddHours(-3);
         await copy.ClickHouse.InsertAsync("fv_cart_activity", ["event_id", "cart_id", "kind", "sku", "quantity", "occurred_at"],

@@ -126,13 +126,21 @@ public sealed class ShopCopy(AuditedShop shop, string database, NpgsqlDataSource
     /// <summary>An auditor as a silo runs it (default settle time), over this copy.</summary>
     public ConsistencyAuditor Auditor(AuditOptions? options = null) => new(Postgres, ClickHouse, options ?? new AuditOptions());
 
-    /// <summary>Runs the sink until the log is in ClickHouse (and the closed hours are rolled up).</summary>
+    /// <summary>
+    /// Puts the log into ClickHouse (and rolls up the closed hours), then records every queue of the silos' sink as
+    /// delivered up to its last event: the state the stream sink leaves once it has caught up.
+    /// </summary>
     public async Task DeliverAsync()
     {
         var sink = Sink;
         while (await sink.RunOnceAsync() > 0)
         {
         }
+        await ExecuteAsync("""
+            INSERT INTO stream_checkpoints (provider, queue, transaction_id, position)
+            SELECT DISTINCT ON (log_partition) $1, log_partition, transaction_id, position FROM events ORDER BY log_partition, transaction_id DESC, position DESC
+            ON CONFLICT (provider, queue) DO UPDATE SET transaction_id = excluded.transaction_id, position = excluded.position
+            """, AnalyticsStreams.ProviderName);
     }
 
     /// <summary>Appends domain events as the grains would, recorded <paramref name="ago"/> (default: settled, three hours ago).</summary>

@@ -3,16 +3,13 @@ using Npgsql;
 namespace FirstViscount.Tests;
 
 /// <summary>
-/// The servers deploy/services.sh starts. Override with FV_POSTGRES (and FV_POSTGRES_SESSION) / FV_REDIS / FV_CLICKHOUSE; when one does not answer,
+/// The servers deploy/services.sh starts. Override with FV_POSTGRES / FV_REDIS / FV_CLICKHOUSE; when one does not answer,
 /// the error says to run deploy/services.sh up.
 /// </summary>
 internal static class TestServers
 {
     public static string Postgres { get; } = Environment.GetEnvironmentVariable("FV_POSTGRES")
         ?? "Host=127.0.0.1;Port=15432;Username=firstviscount;Password=firstviscount;Database=firstviscount;Timeout=5;Command Timeout=30";
-
-    /// <summary>The PostgreSQL connection for what needs a session (advisory locks); FV_POSTGRES_SESSION when FV_POSTGRES goes through PgBouncer.</summary>
-    public static string PostgresSession { get; } = Environment.GetEnvironmentVariable("FV_POSTGRES_SESSION") ?? Postgres;
 
     /// <summary>The streaming replica deploy/services.sh up --replica starts; FV_POSTGRES_REPLICA overrides.</summary>
     public static string PostgresReplica { get; } = Environment.GetEnvironmentVariable("FV_POSTGRES_REPLICA")
@@ -47,8 +44,6 @@ internal static class TestServers
     public static string ClickHouse { get; } = Environment.GetEnvironmentVariable("FV_CLICKHOUSE") ?? "http://127.0.0.1:18123/";
 
     public static string PostgresDatabase(string database) => new NpgsqlConnectionStringBuilder(Postgres) { Database = database }.ConnectionString;
-
-    public static string PostgresSessionDatabase(string database) => new NpgsqlConnectionStringBuilder(PostgresSession) { Database = database }.ConnectionString;
 
     /// <summary>Creates <paramref name="database"/> if it does not exist (for the sharding tests).</summary>
     public static async Task EnsureDatabaseAsync(string database)

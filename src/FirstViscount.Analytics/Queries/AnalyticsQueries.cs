@@ -2,7 +2,6 @@ using System.Globalization;
 using FirstViscount.Analytics.ClickHouse;
 using FirstViscount.Analytics.Sink;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace FirstViscount.Analytics.Queries;
 
@@ -10,7 +9,7 @@ namespace FirstViscount.Analytics.Queries;
 /// The analytics of API.md, read from ClickHouse with FINAL (an event delivered twice counts once). Sales use the
 /// hourly roll-up for whole hours it is trusted for, and the order facts for the rest of the range.
 /// </summary>
-public sealed class AnalyticsQueries(AnalyticsSink sink, ClickHouseClient clickHouse, NpgsqlDataSource postgres)
+public sealed class AnalyticsQueries(SalesRollup rollup, ClickHouseClient clickHouse, NpgsqlDataSource postgres)
 {
     private const string Confirmed = "event_type = 'order.confirmed'";
 
@@ -19,7 +18,7 @@ public sealed class AnalyticsQueries(AnalyticsSink sink, ClickHouseClient clickH
     {
         var (start, end) = (from.UtcDateTime, to.UtcDateTime);
         var rolledFrom = CeilingHour(start);
-        var rolledTo = Min(SalesRollup.HourOf(to), await sink.Rollup.TrustedUntilAsync(cancellationToken));
+        var rolledTo = Min(SalesRollup.HourOf(to), await rollup.TrustedUntilAsync(cancellationToken));
         var totals = new Dictionary<DateTime, SalesBucket>();
         if (rolledFrom < rolledTo)
         {
@@ -71,21 +70,8 @@ public sealed class AnalyticsQueries(AnalyticsSink sink, ClickHouseClient clickH
         return new Funnel(Long(carts[0][0]), Count("order.placed"), Count("order.confirmed"), Count("order.cancelled"), Count("order.failed"));
     }
 
-    /// <summary>The sink's lag behind the event log, from PostgreSQL (the log and the sink's checkpoint).</summary>
-    public async Task<Freshness> FreshnessAsync(CancellationToken cancellationToken = default)
-    {
-        var checkpoint = await sink.LoadCheckpointAsync(cancellationToken);
-        await using var command = postgres.CreateCommand("""
-            SELECT (SELECT coalesce(max(position), 0) FROM events), count(*), min(recorded_at), now()
-            FROM events WHERE (transaction_id, position) > ($1, $2)
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = checkpoint.TransactionId, NpgsqlDbType = NpgsqlDbType.Xid8 });
-        command.Parameters.Add(new NpgsqlParameter { Value = checkpoint.Position });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        var lagSeconds = reader.IsDBNull(2) ? 0 : Math.Max(0, (reader.GetFieldValue<DateTime>(3) - reader.GetFieldValue<DateTime>(2)).TotalSeconds);
-        return new Freshness(reader.GetInt64(0), checkpoint.Position, reader.GetInt64(1), Math.Round(lagSeconds, 3));
-    }
+    /// <summary>The sink's lag behind the event log (<see cref="SinkFreshness"/>).</summary>
+    public Task<Freshness> FreshnessAsync(CancellationToken cancellationToken = default) => SinkFreshness.ReadAsync(postgres, cancellationToken);
 
     private async Task<IReadOnlyList<string?[]>> RawSalesAsync(SalesInterval interval, CancellationToken cancellationToken, params (DateTime From, DateTime To)[] ranges)
     {

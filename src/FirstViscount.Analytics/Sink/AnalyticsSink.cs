@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using FirstViscount.Analytics.ClickHouse;
 using FirstViscount.EventSourcing;
 using Npgsql;
@@ -7,25 +6,19 @@ using NpgsqlTypes;
 namespace FirstViscount.Analytics.Sink;
 
 /// <summary>
-/// Streams the global event log into ClickHouse: read a batch after the checkpoint (only finished transactions,
-/// so a late commit is never skipped), insert its rows, then move the checkpoint. A crash between insert and
-/// checkpoint re-delivers the batch, which the event-id deduplication absorbs: counts stay exact.
+/// Copies the global event log into ClickHouse by reading it, with a checkpoint of its own: read a batch after the
+/// checkpoint (only finished transactions, so a late commit is never skipped), insert its rows, then move the
+/// checkpoint. A crash between insert and checkpoint re-delivers the batch, which the event-id deduplication absorbs.
+/// The silos' sink is the stream consumer (<see cref="ClickHouseSinkGrain"/>); this is for replaying the log from
+/// any point (firstviscount replay) and for loading ClickHouse in tests and benchmarks.
 /// </summary>
 public sealed class AnalyticsSink
 {
-    /// <summary>The sink the silo runs, unless configured otherwise.</summary>
+    /// <summary>The name the silos' sales roll-up keeps its dirty hours under.</summary>
     public const string DefaultName = "clickhouse";
 
-    /// <summary>The meter of the sink's metrics: fv.analytics.freshness (commit to queryable, s) and fv.analytics.events.</summary>
-    public const string MeterName = "FirstViscount.Analytics";
-
-    private static readonly Meter Meter = new(MeterName);
-    private static readonly Histogram<double> Freshness = Meter.CreateHistogram<double>("fv.analytics.freshness", "s",
-        "From an event's commit to its row being queryable in ClickHouse.");
-    private static readonly Counter<long> Delivered = Meter.CreateCounter<long>("fv.analytics.events", "{event}", "Events delivered to ClickHouse.");
-
     private readonly IEventStore events;
-    private readonly ClickHouseClient clickHouse;
+    private readonly ClickHouseDelivery delivery;
     private readonly NpgsqlDataSource postgres;
     private readonly int batchSize;
     private (GlobalCheckpoint After, Task<Batch> Batch)? prefetched;
@@ -34,11 +27,11 @@ public sealed class AnalyticsSink
     {
         Name = name;
         this.events = events;
-        this.clickHouse = clickHouse;
         this.postgres = postgres;
         this.batchSize = batchSize;
         Clock = clock ?? TimeProvider.System;
-        Rollup = new SalesRollup(name, clickHouse, postgres, Clock, TimeSpan.FromMinutes(2));
+        Rollup = new SalesRollup(name, clickHouse, postgres, Clock);
+        delivery = new ClickHouseDelivery(clickHouse, Rollup, Clock);
     }
 
     /// <summary>Names the sink's checkpoint: sinks with the same name share their progress.</summary>
@@ -62,14 +55,9 @@ public sealed class AnalyticsSink
                 var next = page.Next;
                 prefetched = (next, Task.Run(() => ReadBatchAsync(next, CancellationToken.None)));
             }
-            await Task.WhenAll(
-                InsertAsync("fv_orders", FactRows.OrderColumns, rows.Orders, cancellationToken),
-                InsertAsync("fv_order_lines", FactRows.LineColumns, rows.Lines, cancellationToken),
-                InsertAsync("fv_inventory_movements", FactRows.MovementColumns, rows.Movements, cancellationToken),
-                InsertAsync("fv_payments", FactRows.PaymentColumns, rows.Payments, cancellationToken),
-                InsertAsync("fv_cart_activity", FactRows.CartColumns, rows.CartActivity, cancellationToken));
+            await delivery.InsertAsync(rows, cancellationToken);
             await CommitAsync(page.Next, rows.SalesHours, cancellationToken);
-            RecordDelivery(page.Events);
+            delivery.RecordDelivery(page.Events);
         }
         await Rollup.RecomputeSettledAsync(cancellationToken);
         return page.Events.Count;
@@ -80,12 +68,7 @@ public sealed class AnalyticsSink
     private async Task<Batch> ReadBatchAsync(GlobalCheckpoint after, CancellationToken cancellationToken)
     {
         var page = await events.ReadAllAsync(after, batchSize, cancellationToken);
-        var rows = new FactRows();
-        foreach (var recorded in page.Events)
-        {
-            rows.Add(recorded);
-        }
-        return new Batch(page, rows);
+        return new Batch(page, FactRows.Of(page.Events));
     }
 
     /// <summary>The batch after <paramref name="checkpoint"/>: the prefetched one if it was read from there, else a fresh read.</summary>
@@ -138,26 +121,5 @@ public sealed class AnalyticsSink
         command.Parameters.Add(new NpgsqlParameter { Value = checkpoint.Position });
         await command.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-    }
-
-    private void RecordDelivery(IReadOnlyList<RecordedEvent> delivered)
-    {
-        Delivered.Add(delivered.Count);
-        if (Freshness.Enabled)
-        {
-            var now = Clock.GetUtcNow();
-            foreach (var recorded in delivered)
-            {
-                Freshness.Record((now - recorded.RecordedAt).TotalSeconds);
-            }
-        }
-    }
-
-    private async Task InsertAsync(string table, IReadOnlyList<string> columns, List<object?[]> rows, CancellationToken cancellationToken)
-    {
-        if (rows.Count > 0)
-        {
-            await clickHouse.InsertAsync(table, columns, rows, cancellationToken);
-        }
     }
 }

@@ -18,6 +18,16 @@ internal sealed class FactRows
     public List<object?[]> Payments { get; } = [];
     public List<object?[]> CartActivity { get; } = [];
 
+    public static FactRows Of(IReadOnlyList<RecordedEvent> events)
+    {
+        var rows = new FactRows();
+        foreach (var recorded in events)
+        {
+            rows.Add(recorded);
+        }
+        return rows;
+    }
+
     /// <summary>The hours (UTC) in which the batch confirmed orders: their sales roll-ups must be recomputed.</summary>
     public HashSet<DateTime> SalesHours { get; } = [];
 

@@ -9,8 +9,11 @@ namespace FirstViscount.Analytics.Sink;
 /// checkpoint, in one PostgreSQL transaction); once the hour has closed, it is recomputed from fv_orders FINAL and
 /// unmarked. Readers trust the roll-up only before the earliest dirty hour, so its answers always equal the facts.
 /// </summary>
-public sealed class SalesRollup(string sink, ClickHouseClient clickHouse, NpgsqlDataSource postgres, TimeProvider clock, TimeSpan settleTime)
+public sealed class SalesRollup(string sink, ClickHouseClient clickHouse, NpgsqlDataSource postgres, TimeProvider clock, TimeSpan? settleTime = null)
 {
+    /// <summary>How long after an hour has closed its roll-up is computed: a commit that started in the hour has finished by then.</summary>
+    public static readonly TimeSpan DefaultSettleTime = TimeSpan.FromMinutes(2);
+
     private const int HoursPerRecompute = 200;
 
     /// <summary>The start (UTC) of the hour <paramref name="moment"/> falls in.</summary>
@@ -18,6 +21,16 @@ public sealed class SalesRollup(string sink, ClickHouseClient clickHouse, Npgsql
     {
         var utc = moment.UtcDateTime;
         return new DateTime(utc.Year, utc.Month, utc.Day, utc.Hour, 0, 0, DateTimeKind.Utc);
+    }
+
+    /// <summary>Marks hours dirty (after their rows are in ClickHouse, before the batch counts as delivered).</summary>
+    public async Task MarkDirtyAsync(IReadOnlyCollection<DateTime> hours, CancellationToken cancellationToken = default)
+    {
+        if (hours.Count > 0)
+        {
+            await using var connection = await postgres.OpenConnectionAsync(cancellationToken);
+            await MarkDirtyAsync(connection, hours, cancellationToken);
+        }
     }
 
     /// <summary>Marks hours dirty inside the caller's transaction (the one that moves the checkpoint).</summary>
@@ -45,10 +58,15 @@ public sealed class SalesRollup(string sink, ClickHouseClient clickHouse, Npgsql
         return await command.ExecuteScalarAsync(cancellationToken) is DateTime earliest && earliest < current ? earliest : current;
     }
 
+    /// <summary>Whether <paramref name="hour"/> has closed and settled, so that its roll-up can be computed.</summary>
+    public bool IsSettled(DateTime hour) => hour <= SettledBefore;
+
+    private DateTimeOffset SettledBefore => clock.GetUtcNow() - TimeSpan.FromHours(1) - (settleTime ?? DefaultSettleTime);
+
     /// <summary>Recomputes dirty hours that have closed (plus the settle time); returns how many.</summary>
     public async Task<int> RecomputeSettledAsync(CancellationToken cancellationToken = default)
     {
-        var settledBefore = clock.GetUtcNow() - TimeSpan.FromHours(1) - settleTime;
+        var settledBefore = SettledBefore;
         var hours = new List<DateTime>();
         var readAt = DateTime.MinValue; // on the database's clock, like dirtied_at
         await using (var select = postgres.CreateCommand("SELECT hour, clock_timestamp() FROM analytics_dirty_hours WHERE sink = $1 AND hour <= $2 ORDER BY hour LIMIT $3"))

@@ -3,6 +3,12 @@ namespace FirstViscount.Audit.Checks;
 /// <summary>SQL the checks share.</summary>
 internal static class AuditSql
 {
+    /// <summary>
+    /// Whether event <c>e</c> has been delivered by the stream provider: it is at or before the checkpoint <c>c</c> of its
+    /// queue (the query joins <c>stream_checkpoints c</c> on the event's partition).
+    /// </summary>
+    public const string Delivered = "coalesce((e.transaction_id, e.position) <= (c.transaction_id, c.position), false)";
+
     /// <summary>The statuses after which an order's saga has nothing left to do.</summary>
     public const string Finished = "('order.confirmed', 'order.failed', 'order.cancelled')";
 

@@ -48,26 +48,26 @@ internal sealed class ClickHouseTotalsCheck : IAuditCheck
         return findings;
     }
 
-    /// <summary>Per (family, month): what the settled, retained log holds, delivered and in all (family "line": confirmed orders' lines).</summary>
+    /// <summary>Per (family, month): what the settled, retained log holds, delivered (up to its queue's checkpoint) and in all (family "line": confirmed orders' lines).</summary>
     private static async Task<Dictionary<(string Family, string Month), LogTotals>> LogTotalsAsync(AuditContext context, CancellationToken cancellationToken)
     {
-        var checkpoints = await context.QueryAsync("SELECT 1 FROM analytics_checkpoints WHERE name = $1", _ => true, cancellationToken, context.Options.SinkName);
+        var checkpoints = await context.QueryAsync("SELECT 1 FROM stream_checkpoints WHERE provider = $1 LIMIT 1", _ => true, cancellationToken, context.Options.StreamProvider);
         if (checkpoints.Count == 0)
         {
-            throw new AuditSkippedException($"the analytics sink '{context.Options.SinkName}' has not delivered anything yet");
+            throw new AuditSkippedException($"the ClickHouse sink (stream provider '{context.Options.StreamProvider}') has not delivered anything yet");
         }
         var totals = new Dictionary<(string, string), LogTotals>();
         foreach (var row in await context.QueryAsync($"""
             SELECT split_part(event_type, '.', 1), to_char(recorded_at AT TIME ZONE 'UTC', 'YYYYMM'),
-                   (transaction_id, position) <= (SELECT transaction_id, position FROM analytics_checkpoints WHERE name = $1),
+                   {AuditSql.Delivered},
                    count(*),
                    coalesce(sum(jsonb_array_length(payload->'lines')) FILTER (WHERE event_type = 'order.confirmed'), 0),
                    coalesce(sum({AuditSql.Number("total")}) FILTER (WHERE event_type = 'order.confirmed'), 0)
-            FROM events
+            FROM events e LEFT JOIN stream_checkpoints c ON c.provider = $1 AND c.queue = e.log_partition
             WHERE split_part(event_type, '.', 1) IN ('order', 'inventory', 'payment', 'cart') AND recorded_at >= $2 AND recorded_at < $3
             GROUP BY 1, 2, 3
             """, reader => (Family: reader.GetString(0), Month: reader.GetString(1), Delivered: reader.GetBoolean(2), Events: reader.GetInt64(3),
-                Lines: reader.GetInt64(4), Revenue: reader.GetDecimal(5)), cancellationToken, context.Options.SinkName, context.AnalyticsFrom, context.SettledBefore))
+                Lines: reader.GetInt64(4), Revenue: reader.GetDecimal(5)), cancellationToken, context.Options.StreamProvider, context.AnalyticsFrom, context.SettledBefore))
         {
             totals[(row.Family, row.Month)] = totals.GetValueOrDefault((row.Family, row.Month)).Add(row.Delivered, row.Events, row.Revenue);
             if (row.Family == "order")

@@ -1,5 +1,6 @@
 using System.Globalization;
 using FirstViscount.Analytics.ClickHouse;
+using FirstViscount.Analytics.Sink;
 
 namespace FirstViscount.Audit.Checks;
 
@@ -20,15 +21,15 @@ internal sealed class SalesRollupCheck : IAuditCheck
         var log = new Dictionary<string, (Sales Delivered, Sales All)>();
         foreach (var row in await context.QueryAsync($"""
             SELECT to_char(date_trunc('hour', recorded_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD HH24:00:00'),
-                   coalesce((transaction_id, position) <= (SELECT transaction_id, position FROM analytics_checkpoints WHERE name = $1), false),
+                   {AuditSql.Delivered},
                    count(*),
                    coalesce(sum((SELECT sum({AuditSql.Number("quantity", "line")}) FROM jsonb_array_elements(payload->'lines') line)), 0)::bigint,
                    coalesce(sum({AuditSql.Number("total")}), 0)
-            FROM events
+            FROM events e LEFT JOIN stream_checkpoints c ON c.provider = $1 AND c.queue = e.log_partition
             WHERE event_type = 'order.confirmed' AND recorded_at >= $2 AND recorded_at < $3
             GROUP BY 1, 2
             """, reader => (Hour: reader.GetString(0), Delivered: reader.GetBoolean(1), Sales: new Sales(reader.GetInt64(2), reader.GetInt64(3), reader.GetDecimal(4))),
-            cancellationToken, context.Options.SinkName, context.AnalyticsFrom, trustedUntil))
+            cancellationToken, context.Options.StreamProvider, context.AnalyticsFrom, trustedUntil))
         {
             var (delivered, all) = log.GetValueOrDefault(row.Hour);
             log[row.Hour] = (row.Delivered ? delivered + row.Sales : delivered, all + row.Sales);
@@ -62,7 +63,7 @@ internal sealed class SalesRollupCheck : IAuditCheck
         var settled = context.SettledBefore;
         var closed = new DateTime(settled.Year, settled.Month, settled.Day, settled.Hour, 0, 0, DateTimeKind.Utc);
         var dirty = await context.QueryAsync("SELECT min(hour) FROM analytics_dirty_hours WHERE sink = $1",
-            reader => reader.IsDBNull(0) ? (DateTime?)null : reader.GetFieldValue<DateTime>(0), cancellationToken, context.Options.SinkName);
+            reader => reader.IsDBNull(0) ? (DateTime?)null : reader.GetFieldValue<DateTime>(0), cancellationToken, AnalyticsSink.DefaultName);
         return dirty[0] is { } earliest && earliest < closed ? earliest : closed;
     }
 

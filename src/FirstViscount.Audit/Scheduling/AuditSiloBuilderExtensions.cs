@@ -1,7 +1,6 @@
 using FirstViscount.Analytics.ClickHouse;
+using FirstViscount.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -21,7 +20,7 @@ public static class AuditSiloBuilderExtensions
         silo.Services.AddSingleton(services => new ConsistencyAuditor(services.GetRequiredService<NpgsqlDataSource>(), services.GetService<ClickHouseClient>(),
             options, services.GetService<TimeProvider>()));
         silo.Services.AddSingleton<IConfigurationValidator>(services => new IntervalValidator(options, services.GetRequiredService<IOptions<ReminderOptions>>()));
-        silo.Services.AddHostedService<AuditSchedule>();
+        silo.Services.AddClusterSchedule<IConsistencyAuditorGrain>();
         return silo;
     }
 
@@ -33,27 +32,6 @@ public static class AuditSiloBuilderExtensions
             {
                 throw new OrleansConfigurationException(
                     $"Setting Audit:Interval is {options.Interval}, but Orleans reminders tick at most every {reminders.Value.MinimumReminderPeriod}: raise it.");
-            }
-        }
-    }
-
-    /// <summary>Asks the auditor grain to keep its reminder once the silo runs (again later if the cluster is not ready yet).</summary>
-    private sealed class AuditSchedule(IGrainFactory grains, ILogger<AuditSchedule> logger) : BackgroundService
-    {
-        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-        {
-            for (var attempt = 1; !stoppingToken.IsCancellationRequested; attempt++)
-            {
-                try
-                {
-                    await grains.GetGrain<IConsistencyAuditorGrain>(0).EnsureScheduled();
-                    return;
-                }
-                catch (Exception error) when (error is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-                {
-                    logger.LogWarning("Could not schedule the consistency audit yet (attempt {Attempt}): {Error}", attempt, error.Message);
-                }
-                await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken);
             }
         }
     }
