@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using FirstViscount.EventSourcing;
 using FirstViscount.Postgres;
 using FirstViscount.Postgres.EventStore;
+using FirstViscount.Postgres.Streams;
 using Npgsql;
 
 namespace FirstViscount.Benchmarks;
@@ -39,6 +40,7 @@ internal static class SinkBenchmark
         await using var silo = await BenchSilo.StartAsync(orleans =>
         {
             orleans.Services.AddSingleton(clickHouse);
+            orleans.AddEventLogStreams(AnalyticsStreams.ProviderName);
             orleans.AddClickHouseSink(new AnalyticsStreamsOptions());
         }, postgres: postgres);
         await WaitUntilDeliveredAsync(dataSource);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using FirstViscount.Analytics.ClickHouse;
 using FirstViscount.Audit;
 using Npgsql;
 
@@ -12,27 +11,21 @@ namespace FirstViscount.Cli;
 /// </summary>
 internal static class AuditCommand
 {
-    private const string Usage = "usage: audit [--connection <connection string>] [--clickhouse <url>] [--clickhouse-database <name>] [--clickhouse-ca <file>] " +
-        "[--settle-minutes <0..1440>]";
+    private const string Usage = $"usage: audit {ServerOptions.Usage} [--settle-minutes <0..1440>]";
 
     /// <summary>Findings printed per check (all are counted).</summary>
     private const int PrintedPerCheck = 20;
 
     public static async Task<int> RunAsync(IReadOnlyList<string> options, TextWriter output, TextWriter error)
     {
-        var connection = MigrateCommand.ConfiguredConnection;
-        var clickHouseUrl = Environment.GetEnvironmentVariable("FV_CLICKHOUSE");
-        var (database, authority) = ("default", (string?)null);
+        var servers = new ServerOptions(defaultClickHouse: null);
         var audit = new AuditOptions();
         for (var i = 0; i < options.Count; i++)
         {
             var value = i + 1 < options.Count ? options[i + 1] : null;
             switch (options[i])
             {
-                case "--connection" when value is not null: connection = value; break;
-                case "--clickhouse" when Uri.TryCreate(value, UriKind.Absolute, out var url) && url.Scheme is "http" or "https": clickHouseUrl = value; break;
-                case "--clickhouse-database" when value is { Length: > 0 }: database = value; break;
-                case "--clickhouse-ca" when value is { Length: > 0 }: authority = value; break;
+                case var option when servers.TryTake(option, value): break;
                 case "--settle-minutes" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var minutes) && minutes <= 1440:
                     audit.SettleTime = TimeSpan.FromMinutes(minutes);
                     break;
@@ -44,10 +37,8 @@ internal static class AuditCommand
         }
         try
         {
-            await using var postgres = NpgsqlDataSource.Create(connection);
-            var clickHouse = clickHouseUrl is null ? null
-                : new ClickHouseClient(ClickHouseHttp.Create(new Uri(clickHouseUrl), TimeSpan.FromMinutes(5), authority), database);
-            var report = await new ConsistencyAuditor(postgres, clickHouse, audit).RunAsync($"cli on {Environment.MachineName}");
+            await using var postgres = NpgsqlDataSource.Create(servers.Postgres);
+            var report = await new ConsistencyAuditor(postgres, servers.ClickHouse(), audit).RunAsync($"cli on {Environment.MachineName}");
             await PrintAsync(report, output);
             return report.IsConsistent ? ExitCodes.Success : ExitCodes.Inconsistent;
         }

@@ -13,6 +13,8 @@ const string usage = """
             [--settle-minutes <n>]                      check the data against itself now and record the run
                                                         (exit 0: consistent, 3: inconsistencies; FV_CLICKHOUSE
                                                         gives the ClickHouse URL when --clickhouse is not set)
+      replay <inventory-levels|clickhouse> [--connection <cs>] [--clickhouse <url>] [--clickhouse-database <name>]
+                                                        rebuild a read model from the start of the event log
     """;
 
 if (args is ["migrate", .. var rest])
@@ -41,6 +43,10 @@ if (args is ["archive-events", .. var archiveOptions])
 if (args is ["audit", .. var auditOptions])
 {
     return await AuditCommand.RunAsync(auditOptions, Console.Out, Console.Error);
+}
+if (args is ["replay", .. var replayArguments])
+{
+    return await ReplayCommand.RunAsync(replayArguments, Console.Out, Console.Error);
 }
 Console.Error.WriteLine(args.Length == 0 ? usage : $"error: unknown command '{args[0]}'.\n{usage}");
 return ExitCodes.Usage;

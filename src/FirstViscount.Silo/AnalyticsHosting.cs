@@ -23,12 +23,7 @@ internal static class AnalyticsHosting
         services.AddSingleton(provider => new AnalyticsQueries(provider.GetRequiredService<SalesRollup>(), clickHouse, provider.GetRequiredService<NpgsqlDataSource>()));
     }
 
-    /// <summary>The Analytics section: retention, the event-log streams' batch size and idle poll.</summary>
-    public static AnalyticsStreamsOptions SinkOptions(IConfiguration configuration)
-    {
-        var options = new AnalyticsStreamsOptions { Retention = configuration.GetValue("Analytics:Retention", ClickHouseRetention.DefaultPeriod) };
-        options.Streams.BatchSize = configuration.GetValue("Analytics:BatchSize", options.Streams.BatchSize);
-        options.Streams.PollInterval = configuration.GetValue("Analytics:PollInterval", options.Streams.PollInterval);
-        return options;
-    }
+    /// <summary>The Analytics section: retention.</summary>
+    public static AnalyticsStreamsOptions SinkOptions(IConfiguration configuration) =>
+        new() { Retention = configuration.GetValue("Analytics:Retention", ClickHouseRetention.DefaultPeriod) };
 }

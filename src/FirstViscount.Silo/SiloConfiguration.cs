@@ -3,6 +3,7 @@ using FirstViscount.Analytics.Sink;
 using FirstViscount.Audit;
 using FirstViscount.Audit.Scheduling;
 using FirstViscount.Commerce.Catalog;
+using FirstViscount.Commerce.ReadModels;
 using System.Net;
 using FirstViscount.Commerce.Checkout;
 using FirstViscount.Commerce.Hosting;
@@ -57,6 +58,7 @@ internal static class SiloConfiguration
         });
         if (postgres.Count > 0)
         {
+            silo.AddEventLogReadModels(streams => configuration.GetSection("EventLog").Bind(streams));
             silo.AddConsistencyAuditor(AuditOptions(configuration));
         }
         if (AnalyticsHosting.IsConfigured(configuration, postgres.FirstOrDefault()))

@@ -88,11 +88,12 @@ public static class SiloHostApp
             app.MapCatalogApi();
             app.MapOrdersApi();
             app.MapAuditApi();
+            app.MapInventoryAlertsApi();
         }
         else
         {
             app.MapNeedsPostgres("/v1/products", "/v1/products/{sku}", "/v1/categories", "/v1/checkout", "/v1/orders", "/v1/orders/{orderId}", "/v1/orders/{orderId}/{action}",
-                "/v1/admin/audit");
+                "/v1/admin/audit", "/v1/inventory/alerts");
         }
         if (analytics)
         {

@@ -54,7 +54,8 @@ public sealed class StreamSinkTests : IAsyncLifetime
             .ConfigureSilo(silo =>
             {
                 silo.Services.AddSingleton(through ?? clickHouse);
-                silo.AddClickHouseSink(new AnalyticsStreamsOptions { Streams = { BatchSize = 500, PollInterval = TimeSpan.FromMilliseconds(20) } });
+                silo.AddEventLogStreams(AnalyticsStreams.ProviderName, streams => (streams.BatchSize, streams.PollInterval) = (500, TimeSpan.FromMilliseconds(20)));
+                silo.AddClickHouseSink(new AnalyticsStreamsOptions());
             })
             .DeployAsync();
 

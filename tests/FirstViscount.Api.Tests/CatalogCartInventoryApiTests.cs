@@ -98,4 +98,31 @@ public sealed class CatalogCartInventoryApiTests(GatewayCluster cluster)
         var movements = await admin.GetFromJsonAsync<JsonElement>($"/v1/inventory/{sku}/movements?page=1");
         Assert.Equal("receipt", movements[0].GetProperty("kind").GetString());
     }
+
+    [Fact]
+    public async Task A_sku_that_falls_to_its_reorder_point_is_listed_in_the_stock_alerts()
+    {
+        var sku = await NewProductAsync(stock: 5);
+        using var admin = cluster.Client(0, await cluster.AdminTokenAsync());
+
+        (await admin.PostAsJsonAsync($"/v1/inventory/{sku}/adjustments", new { delta = -5, reason = "sold out elsewhere" })).EnsureSuccessStatusCode();
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        JsonElement alert;
+        while (!TryFind(await admin.GetFromJsonAsync<JsonElement>("/v1/inventory/alerts"), sku, out alert))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{sku} never appeared in the stock alerts");
+            await Task.Delay(100);
+        }
+        Assert.Equal(0, alert.GetProperty("available").GetInt32());
+        Assert.Equal(0, alert.GetProperty("reorderPoint").GetInt32());
+        Assert.True(alert.GetProperty("since").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(-5));
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync("/v1/inventory/alerts?page=0")).StatusCode);
+    }
+
+    private static bool TryFind(JsonElement alerts, string sku, out JsonElement alert)
+    {
+        alert = alerts.EnumerateArray().FirstOrDefault(a => a.GetProperty("sku").GetString() == sku);
+        return alert.ValueKind == JsonValueKind.Object;
+    }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using FirstViscount.Analytics.ClickHouse;
 using FirstViscount.EventSourcing;
+using FirstViscount.Postgres.Streams;
 
 namespace FirstViscount.Analytics.Sink;
 
@@ -9,7 +10,7 @@ namespace FirstViscount.Analytics.Sink;
 /// so a batch delivered again counts once), then the hours whose confirmed sales it held are marked for the roll-up.
 /// The schema is created on first use.
 /// </summary>
-public sealed class ClickHouseDelivery(ClickHouseClient clickHouse, SalesRollup rollup, TimeProvider? clock = null)
+public sealed class ClickHouseDelivery(ClickHouseClient clickHouse, SalesRollup rollup, TimeProvider? clock = null) : IEventLogProjection
 {
     /// <summary>The meter of the sink's metrics: fv.analytics.freshness (commit to queryable, s) and fv.analytics.events.</summary>
     public const string MeterName = "FirstViscount.Analytics";
@@ -25,7 +26,7 @@ public sealed class ClickHouseDelivery(ClickHouseClient clickHouse, SalesRollup 
     public SalesRollup Rollup => rollup;
 
     /// <summary>Inserts the batch, marks its sales hours, and counts it delivered.</summary>
-    public async Task DeliverAsync(IReadOnlyList<RecordedEvent> events, CancellationToken cancellationToken = default)
+    public async Task ApplyAsync(IReadOnlyList<RecordedEvent> events, CancellationToken cancellationToken = default)
     {
         var rows = FactRows.Of(events);
         await InsertAsync(rows, cancellationToken);

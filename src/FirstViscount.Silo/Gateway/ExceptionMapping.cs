@@ -1,3 +1,4 @@
+using FirstViscount.Analytics.ClickHouse;
 using System.Text.Json;
 using FirstViscount.Commerce.Accounts;
 using FirstViscount.Commerce.Carts;
@@ -45,7 +46,7 @@ internal sealed class ExceptionMapping(IProblemDetailsService problems) : IExcep
     }
 
     /// <summary>
-    /// A silo, PostgreSQL or Redis did not answer, or a concurrent writer won a race (a retry reads the new state).
+    /// A silo, PostgreSQL, Redis or ClickHouse did not answer (or ClickHouse's schema is still being made), or a concurrent writer won a race (a retry reads the new state).
     /// Storage errors reach here wrapped by Orleans, so the whole chain of inner exceptions is looked at.
     /// </summary>
     private static bool IsUnavailable(Exception exception)
@@ -53,7 +54,7 @@ internal sealed class ExceptionMapping(IProblemDetailsService problems) : IExcep
         for (Exception? error = exception; error is not null; error = error.InnerException)
         {
             if (error is DependencyUnavailableException or SiloUnavailableException or OrleansMessageRejectionException or TimeoutException
-                or NpgsqlException or RedisException or InconsistentStateException or WrongExpectedVersionException)
+                or NpgsqlException or RedisException or ClickHouseException or InconsistentStateException or WrongExpectedVersionException)
             {
                 return true;
             }

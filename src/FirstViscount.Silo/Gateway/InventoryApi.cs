@@ -1,4 +1,5 @@
 using FirstViscount.Commerce.Inventory;
+using FirstViscount.Commerce.ReadModels;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FirstViscount.SiloHost.Gateway;
@@ -14,6 +15,17 @@ internal static class InventoryApi
         inventory.MapGet("", async (string sku, IGrainFactory grains) => TypedResults.Ok(await grains.GetGrain<IInventorySkuGrain>(sku).GetLevels()));
         inventory.MapPost("/adjustments", AdjustAsync);
         inventory.MapGet("/movements", MovementsAsync);
+    }
+
+    /// <summary>SKUs at or below their reorder point, from the inventory-levels read model (needs PostgreSQL).</summary>
+    public static void MapInventoryAlertsApi(this IEndpointRouteBuilder app) =>
+        app.MapGet("/v1/inventory/alerts", AlertsAsync).RequireAuthorization(Principals.AdminPolicy);
+
+    private static async Task<Results<Ok<IReadOnlyList<InventoryAlert>>, ValidationProblem>> AlertsAsync(string? page, InventoryLevels levels, CancellationToken cancellationToken)
+    {
+        var validation = new Validation();
+        var number = Validation.ParseInt(page, "page", 1, 1, 100_000, validation);
+        return validation.IsValid ? TypedResults.Ok(await levels.AlertsAsync(number, 100, cancellationToken)) : TypedResults.ValidationProblem(validation.Errors);
     }
 
     private static async Task<Results<Ok<StockLevels>, ValidationProblem, ProblemHttpResult>> AdjustAsync(string sku, AdjustmentRequest body, IGrainFactory grains)

@@ -12,6 +12,9 @@ public sealed class EventLogQueues(string providerName) : IConsistentRingStreamQ
     /// <summary>The stream namespace of every event-log stream.</summary>
     public const string Namespace = "event-log";
 
+    /// <summary>The name of the silos' event-log stream provider, which their consumers read.</summary>
+    public const string DefaultProvider = "event-log";
+
     public static int Count => PostgresEventStore.LogPartitions;
 
     // Spread evenly over Orleans's hash ring, so that its consistent-ring balancer gives each silo a fair share of the queues.

@@ -1,0 +1,52 @@
+using FirstViscount.Postgres;
+using Npgsql;
+
+namespace FirstViscount.Cli.Tests;
+
+/// <summary>`firstviscount replay`: a read model rebuilt from position 0 of the log, with a progress bar and a count.</summary>
+[Trait("Category", "Ops")]
+public sealed class ReplayCommandTests
+{
+    [Fact]
+    public async Task Replaying_inventory_levels_folds_every_ledger_and_ends_with_a_count()
+    {
+        await using var database = await ScratchDatabase.CreateAsync();
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        await PostgresMigrator.MigrateAsync(dataSource);
+        await using (var ledgers = dataSource.CreateCommand("""
+            INSERT INTO events (stream_id, version, event_id, event_type, payload) VALUES
+              ('inventory-sku-A', 1, gen_random_uuid(), 'inventory.stock-received', '{"sku": "A", "quantity": 7, "reason": "stock"}'),
+              ('inventory-sku-A', 2, gen_random_uuid(), 'inventory.stock-adjusted', '{"sku": "A", "delta": -2, "reason": "breakage"}'),
+              ('inventory-sku-B', 1, gen_random_uuid(), 'inventory.stock-received', '{"sku": "B", "quantity": 3, "reason": "stock"}'),
+              ('order-o-1', 1, gen_random_uuid(), 'order.cancelled', '{"orderId": "o-1", "reason": "test", "at": "2026-12-01T00:00:00Z"}'),
+              ('inventory-levels-is-not-rebuilt-from-this', 1, gen_random_uuid(), 'test.other', '{}')
+            """))
+        {
+            await ledgers.ExecuteNonQueryAsync();
+        }
+        await using (var stale = dataSource.CreateCommand("INSERT INTO inventory_levels (sku, on_hand, reserved, reorder_point, units_sold, version) VALUES ('GONE', 1, 0, 0, 0, 1)"))
+        {
+            await stale.ExecuteNonQueryAsync();
+        }
+        var (output, error) = (new StringWriter(), new StringWriter());
+
+        var exitCode = await ReplayCommand.RunAsync(["inventory-levels", "--connection", database.ConnectionString], output, error);
+
+        Assert.True(exitCode == ExitCodes.Success, error.ToString());
+        Assert.Equal("inventory-levels rebuilt from 5 events: 2 SKUs", output.ToString().Trim());
+        Assert.Contains("100% 5/5 events", error.ToString());
+        await using var levels = dataSource.CreateCommand("SELECT string_agg(sku || ':' || on_hand, ',' ORDER BY sku) FROM inventory_levels");
+        Assert.Equal("A:5,B:3", await levels.ExecuteScalarAsync());
+    }
+
+    [Theory]
+    [InlineData("search")]
+    [InlineData("inventory-levels", "--connection")]
+    public async Task An_unknown_model_or_option_exits_2_naming_it(params string[] arguments)
+    {
+        var (output, error) = (new StringWriter(), new StringWriter());
+
+        Assert.Equal(ExitCodes.Usage, await ReplayCommand.RunAsync(arguments, output, error));
+        Assert.Contains($"'{arguments[^1]}'", error.ToString());
+    }
+}
