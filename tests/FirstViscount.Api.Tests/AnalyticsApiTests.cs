@@ -47,7 +47,7 @@ public sealed class AnalyticsSilo : IAsyncLifetime
             $"--Admin:Password={AdminPassword}",
             $"--ClickHouse:Url={TestServers.ClickHouse}",
             $"--ClickHouse:Database={ClickHouseDatabase}",
-            "--Analytics:PollInterval=00:00:00.050",
+            "--EventLog:PollInterval=00:00:00.050",
             "--Logging:LogLevel:Default=Warning",
         ]);
         await app.StartAsync();
