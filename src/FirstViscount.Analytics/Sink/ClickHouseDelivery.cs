@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Threading.Channels;
 using FirstViscount.Analytics.ClickHouse;
 using FirstViscount.EventSourcing;
 using FirstViscount.Postgres.Streams;
@@ -6,9 +7,11 @@ using FirstViscount.Postgres.Streams;
 namespace FirstViscount.Analytics.Sink;
 
 /// <summary>
-/// Puts a batch of the log into ClickHouse: its fact rows into the five tables (ClickHouse deduplicates by event id,
-/// so a batch delivered again counts once), then the hours whose confirmed sales it held are marked for the roll-up.
-/// The schema is created on first use.
+/// Puts batches of the log into ClickHouse: their fact rows into the five tables (ClickHouse deduplicates by event id,
+/// so a batch delivered again counts once), then the hours whose confirmed sales they held are marked for the roll-up.
+/// Batches that arrive together (the queues' consumers deliver concurrently) share one insert per table: a flush
+/// takes whatever is waiting, so under load ClickHouse gets few large inserts instead of many small parts to merge,
+/// and each batch is answered only once its flush has succeeded. The schema is created on first use.
 /// </summary>
 public sealed class ClickHouseDelivery(ClickHouseClient clickHouse, SalesRollup rollup, TimeProvider? clock = null) : IEventLogProjection
 {
@@ -20,22 +23,62 @@ public sealed class ClickHouseDelivery(ClickHouseClient clickHouse, SalesRollup 
         "From an event's commit to its row being queryable in ClickHouse.");
     private static readonly Counter<long> Delivered = Meter.CreateCounter<long>("fv.analytics.events", "{event}", "Events delivered to ClickHouse.");
 
+    /// <summary>A flush stops taking waiting batches once it holds this many events.</summary>
+    private const int MaxEventsPerFlush = 100_000;
+
     private readonly TimeProvider time = clock ?? TimeProvider.System;
+    private readonly Channel<(FactRows Rows, int Events, TaskCompletionSource Flushed)> waiting =
+        Channel.CreateUnbounded<(FactRows, int, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock flusherLock = new();
+    private Task? flusher;
     private volatile Task? schema;
 
     public SalesRollup Rollup => rollup;
 
-    /// <summary>Inserts the batch, marks its sales hours, and counts it delivered.</summary>
+    /// <summary>Inserts the batch (with whatever others wait), marks its sales hours, and counts it delivered.</summary>
     public async Task ApplyAsync(IReadOnlyList<RecordedEvent> events, CancellationToken cancellationToken = default)
     {
-        var rows = FactRows.Of(events);
-        await InsertAsync(rows, cancellationToken);
-        await rollup.MarkDirtyAsync(rows.SalesHours, cancellationToken);
-        if (rows.SalesHours.Any(rollup.IsSettled))
-        {
-            await rollup.RecomputeSettledAsync(cancellationToken); // late sales for a closed hour (a backlog, a replay): its roll-up now, not at the next tick
-        }
+        var flushed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await waiting.Writer.WriteAsync((FactRows.Of(events), events.Count, flushed), cancellationToken);
+        EnsureFlusher();
+        await flushed.Task.WaitAsync(cancellationToken);
         RecordDelivery(events);
+    }
+
+    private void EnsureFlusher()
+    {
+        lock (flusherLock)
+        {
+            flusher ??= Task.Run(FlushLoopAsync);
+        }
+    }
+
+    private async Task FlushLoopAsync()
+    {
+        while (await waiting.Reader.WaitToReadAsync())
+        {
+            var (merged, count, answers) = (new FactRows(), 0, new List<TaskCompletionSource>());
+            while (count < MaxEventsPerFlush && waiting.Reader.TryRead(out var batch))
+            {
+                merged.Append(batch.Rows);
+                count += batch.Events;
+                answers.Add(batch.Flushed);
+            }
+            try
+            {
+                await InsertAsync(merged, CancellationToken.None);
+                await rollup.MarkDirtyAsync(merged.SalesHours);
+                if (merged.SalesHours.Any(rollup.IsSettled))
+                {
+                    await rollup.RecomputeSettledAsync(); // late sales for a closed hour (a backlog, a replay): its roll-up now, not at the next tick
+                }
+                answers.ForEach(answer => answer.TrySetResult());
+            }
+            catch (Exception error)
+            {
+                answers.ForEach(answer => answer.TrySetException(error)); // each delivery fails, and Orleans delivers it again
+            }
+        }
     }
 
     /// <summary>The rows only (the caller marks the hours, e.g. with its own checkpoint).</summary>

@@ -18,6 +18,17 @@ internal sealed class FactRows
     public List<object?[]> Payments { get; } = [];
     public List<object?[]> CartActivity { get; } = [];
 
+    /// <summary>Adds another batch's rows to these.</summary>
+    public void Append(FactRows other)
+    {
+        Orders.AddRange(other.Orders);
+        Lines.AddRange(other.Lines);
+        Movements.AddRange(other.Movements);
+        Payments.AddRange(other.Payments);
+        CartActivity.AddRange(other.CartActivity);
+        SalesHours.UnionWith(other.SalesHours);
+    }
+
     public static FactRows Of(IReadOnlyList<RecordedEvent> events)
     {
         var rows = new FactRows();

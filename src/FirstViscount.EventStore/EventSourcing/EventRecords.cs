@@ -8,7 +8,7 @@ public sealed record EventMetadata([property: Id(0)] string? CorrelationId = nul
 public sealed record EventData(Guid EventId, string Type, int SchemaVersion, byte[] Payload, EventMetadata Metadata);
 
 /// <summary>An event as stored (and as Orleans streams of the event log deliver it).</summary>
-[GenerateSerializer, Alias("fv.recorded-event")]
+[GenerateSerializer, Immutable, Alias("fv.recorded-event")]
 public sealed record RecordedEvent(
     [property: Id(0)] string StreamId, [property: Id(1)] long Version, [property: Id(2)] long Position, [property: Id(3)] Guid EventId, [property: Id(4)] string Type,
     [property: Id(5)] int SchemaVersion, [property: Id(6)] byte[] Payload, [property: Id(7)] EventMetadata Metadata, [property: Id(8)] DateTimeOffset RecordedAt);

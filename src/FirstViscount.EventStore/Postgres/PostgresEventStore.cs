@@ -122,10 +122,14 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
     {
         // The horizon filter is applied after the LIMIT: rows at or above it sort after every row below it, so the
         // result is still a prefix of the log; inside, the filter would make the planner sort the whole remainder.
+        // Within a partition the comparison and order name the partition too, so that they match its index exactly
+        // (else the planner walks the global order and throws away the other partitions' rows).
+        var (filter, order) = partition is null
+            ? ("(transaction_id, position) > ($1::xid8, $2)", "transaction_id, position")
+            : ("log_partition = $4 AND (log_partition, transaction_id, position) > ($4, $1::xid8, $2)", "log_partition, transaction_id, position");
         await using var command = DataSource.CreateCommand($"""
             SELECT {Columns} FROM (
-                SELECT * FROM events WHERE {(partition is null ? "" : "log_partition = $4 AND ")}(transaction_id, position) > ($1::xid8, $2)
-                ORDER BY transaction_id, position LIMIT $3
+                SELECT * FROM events WHERE {filter} ORDER BY {order} LIMIT $3
             ) AS page
             WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
             ORDER BY transaction_id, position

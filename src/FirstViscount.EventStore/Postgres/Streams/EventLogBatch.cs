@@ -3,7 +3,7 @@ using FirstViscount.EventSourcing;
 namespace FirstViscount.Postgres.Streams;
 
 /// <summary>One read of a queue: consecutive events of one partition, delivered to a consumer in one call.</summary>
-[GenerateSerializer, Alias("fv.event-log-batch")]
+[GenerateSerializer, Immutable, Alias("fv.event-log-batch")]
 public sealed class EventLogBatch(StreamId streamId, List<RecordedEvent> events, EventLogSequenceToken token) : IBatchContainer
 {
     [Id(0)]
