@@ -52,9 +52,14 @@ internal static class ReplayCommand
             {
                 var clickHouse = servers.ClickHouse()!;
                 var sink = new AnalyticsSink($"replay-{DateTime.UtcNow:yyyyMMddTHHmmss}-{Guid.NewGuid():N}"[..40], store, clickHouse, postgres, batchSize: 20_000);
-                long read = 0;
-                while (await sink.RunOnceAsync() is var count and > 0)
+                var (read, end) = (0L, await store.EndAsync());
+                while ((await sink.LoadCheckpointAsync()).CompareTo(end) < 0)
                 {
+                    var count = await sink.RunOnceAsync();
+                    if (count == 0)
+                    {
+                        await Task.Delay(100); // an open transaction holds the horizon back: wait for it
+                    }
                     bar.Report(read += count);
                 }
                 bar.Done();

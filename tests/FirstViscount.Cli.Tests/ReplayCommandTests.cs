@@ -39,6 +39,35 @@ public sealed class ReplayCommandTests
         Assert.Equal("A:5,B:3", await levels.ExecuteScalarAsync());
     }
 
+    [Fact]
+    public async Task A_replay_waits_for_a_transaction_that_holds_the_log_back_instead_of_stopping_short()
+    {
+        await using var database = await ScratchDatabase.CreateAsync();
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        await PostgresMigrator.MigrateAsync(dataSource);
+        await using var holder = await dataSource.OpenConnectionAsync();
+        await using var open = await holder.BeginTransactionAsync();
+        await using (var xid = new NpgsqlCommand("SELECT pg_current_xact_id()", holder, open))
+        {
+            await xid.ExecuteScalarAsync(); // an open transaction older than the events below
+        }
+        await using (var ledger = dataSource.CreateCommand(
+            "INSERT INTO events (stream_id, version, event_id, event_type, payload) VALUES ('inventory-sku-W', 1, gen_random_uuid(), 'inventory.stock-received', '{\"sku\": \"W\", \"quantity\": 4, \"reason\": \"stock\"}')"))
+        {
+            await ledger.ExecuteNonQueryAsync();
+        }
+        var (output, error) = (new StringWriter(), new StringWriter());
+
+        var replay = ReplayCommand.RunAsync(["inventory-levels", "--connection", database.ConnectionString], output, error);
+        await Task.Delay(500);
+        var finishedWhileHeld = replay.IsCompleted;
+        await open.CommitAsync();
+
+        Assert.Equal(ExitCodes.Success, await replay);
+        Assert.False(finishedWhileHeld, output.ToString());
+        Assert.Equal("inventory-levels rebuilt from 1 events: 1 SKUs", output.ToString().Trim());
+    }
+
     [Theory]
     [InlineData("search")]
     [InlineData("inventory-levels", "--connection")]

@@ -87,9 +87,15 @@ public sealed class InventoryLevels(NpgsqlDataSource dataSource, PostgresEventSt
         {
             await truncate.ExecuteNonQueryAsync(cancellationToken);
         }
-        var (after, read) = (GlobalCheckpoint.Start, 0L);
-        while (await store.ReadAllAsync(after, 10_000, cancellationToken) is { Events.Count: > 0 } page)
+        var (after, read, end) = (GlobalCheckpoint.Start, 0L, await store.EndAsync(cancellationToken));
+        while (after.CompareTo(end) < 0)
         {
+            var page = await store.ReadAllAsync(after, 10_000, cancellationToken);
+            if (page.Events.Count == 0)
+            {
+                await Task.Delay(100, cancellationToken); // an open transaction holds the horizon back: wait for it
+                continue;
+            }
             await ApplyAsync(page.Events, cancellationToken);
             (after, read) = (page.Next, read + page.Events.Count);
             progress?.Report(read);

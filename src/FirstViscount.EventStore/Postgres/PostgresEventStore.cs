@@ -145,6 +145,18 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
         return new GlobalPage(events, last ?? after);
     }
 
+    /// <summary>
+    /// Where the log ends now: the last event in commit order (<see cref="GlobalCheckpoint.Start"/> when empty). A reader
+    /// that must read everything up to now keeps reading until it is there: a page can come back empty before that while
+    /// an older transaction (in any database of the server) is still open and holds the horizon back.
+    /// </summary>
+    public async Task<GlobalCheckpoint> EndAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = DataSource.CreateCommand("SELECT transaction_id, position FROM events ORDER BY transaction_id DESC, position DESC LIMIT 1");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? new GlobalCheckpoint(reader.GetFieldValue<ulong>(0), reader.GetInt64(1)) : GlobalCheckpoint.Start;
+    }
+
     /// <summary>How many partitions the log has (sql/postgres/0012): an event's is a hash of its stream id modulo this.</summary>
     public const int LogPartitions = 16;
 
