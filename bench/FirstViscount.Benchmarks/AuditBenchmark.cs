@@ -29,9 +29,7 @@ internal static class AuditBenchmark
         Console.Error.WriteLine($"audit: {orders * 8 + Skus:N0} events written in {watch.Elapsed.TotalSeconds:0.0} s");
         watch.Restart();
         var sink = new AnalyticsSink(AnalyticsSink.DefaultName, new PostgresEventStore(postgres), clickHouse, postgres, batchSize: 50_000);
-        while (await sink.RunOnceAsync() > 0)
-        {
-        }
+        await sink.CatchUpAsync();
         Console.Error.WriteLine($"audit: delivered to ClickHouse in {watch.Elapsed.TotalSeconds:0.0} s");
 
         var scan = TimeSpan.MaxValue;

@@ -52,16 +52,7 @@ internal static class ReplayCommand
             {
                 var clickHouse = servers.ClickHouse()!;
                 var sink = new AnalyticsSink($"replay-{DateTime.UtcNow:yyyyMMddTHHmmss}-{Guid.NewGuid():N}"[..40], store, clickHouse, postgres, batchSize: 20_000);
-                var (read, end) = (0L, await store.EndAsync());
-                while ((await sink.LoadCheckpointAsync()).CompareTo(end) < 0)
-                {
-                    var count = await sink.RunOnceAsync();
-                    if (count == 0)
-                    {
-                        await Task.Delay(100); // an open transaction holds the horizon back: wait for it
-                    }
-                    bar.Report(read += count);
-                }
+                var read = await sink.CatchUpAsync(bar);
                 bar.Done();
                 await output.WriteLineAsync($"clickhouse given {read:N0} events again ({clickHouse.Database}; duplicates count once)");
             }
@@ -74,7 +65,7 @@ internal static class ReplayCommand
         }
     }
 
-    /// <summary>A one-line bar on stderr, redrawn at most every percent.</summary>
+    /// <summary>A one-line bar on stderr, fed the events of each page read, redrawn at most every percent.</summary>
     private sealed class ProgressBar(TextWriter writer, long total) : IProgress<long>
     {
         private int drawn = -1;
@@ -83,12 +74,12 @@ internal static class ReplayCommand
 
         public void Report(long value)
         {
-            Read = value;
-            var percent = total == 0 ? 100 : (int)Math.Min(100, value * 100 / total);
+            Read += value;
+            var percent = total == 0 ? 100 : (int)Math.Min(100, Read * 100 / total);
             if (percent != drawn)
             {
                 drawn = percent;
-                writer.Write(string.Create(CultureInfo.InvariantCulture, $"\r[{new string('#', percent / 5),-20}] {percent,3}% {value:N0}/{total:N0} events"));
+                writer.Write(string.Create(CultureInfo.InvariantCulture, $"\r[{new string('#', percent / 5),-20}] {percent,3}% {Read:N0}/{total:N0} events"));
             }
         }
 

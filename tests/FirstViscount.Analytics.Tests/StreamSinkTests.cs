@@ -25,7 +25,7 @@ namespace FirstViscount.Analytics.Tests;
 public sealed class StreamSinkTests : IAsyncLifetime
 {
     private const int Orders = 200;
-    private const int EventsPerOrder = 25;
+    private const int EventsPerOrder = 100; // 20,000 events: enough that a kill lands while batches are still on their way
     private const int Total = Orders * EventsPerOrder;
 
     private readonly string database = $"fv_sink_{Guid.NewGuid():N}"[..22];

@@ -18,13 +18,7 @@ public sealed class AnalyticsHousekeepingGrain(SalesRollup rollup, ClickHouseCli
     private const string ReminderName = "analytics-housekeeping";
     private static readonly TimeSpan RetentionInterval = TimeSpan.FromDays(1);
 
-    public async Task EnsureScheduled()
-    {
-        if (await this.GetReminder(ReminderName) is null)
-        {
-            await this.RegisterOrUpdateReminder(ReminderName, TimeSpan.Zero, options.HousekeepingInterval);
-        }
-    }
+    public Task EnsureScheduled() => this.EnsureReminderAsync(ReminderName, TimeSpan.Zero, options.HousekeepingInterval);
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {

@@ -63,6 +63,26 @@ public sealed class AnalyticsSink
         return page.Events.Count;
     }
 
+    /// <summary>
+    /// Runs until the checkpoint is at the log's end as of the call (waiting while an open transaction holds the
+    /// horizon back), reporting each batch's events; returns how many it carried.
+    /// </summary>
+    public async Task<long> CatchUpAsync(IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var (end, moved) = (await new Postgres.EventStore.PostgresEventStore(postgres).EndAsync(cancellationToken), 0L);
+        while ((await LoadCheckpointAsync(cancellationToken)).CompareTo(end) < 0)
+        {
+            var count = await RunOnceAsync(cancellationToken);
+            if (count == 0)
+            {
+                await Task.Delay(100, cancellationToken);
+            }
+            moved += count;
+            progress?.Report(count);
+        }
+        return moved;
+    }
+
     private sealed record Batch(GlobalPage Page, FactRows Rows);
 
     private async Task<Batch> ReadBatchAsync(GlobalCheckpoint after, CancellationToken cancellationToken)

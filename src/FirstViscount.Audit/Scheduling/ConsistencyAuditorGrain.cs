@@ -1,3 +1,4 @@
+using FirstViscount.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace FirstViscount.Audit.Scheduling;
@@ -14,14 +15,7 @@ public sealed class ConsistencyAuditorGrain(ConsistencyAuditor auditor, AuditOpt
 
     private Task<AuditReport>? running;
 
-    public async Task EnsureScheduled()
-    {
-        // Registering again would move the next tick: silos that restart often would keep postponing the audit.
-        if (await this.GetReminder(ReminderName) is null)
-        {
-            await this.RegisterOrUpdateReminder(ReminderName, options.Interval, options.Interval);
-        }
-    }
+    public Task EnsureScheduled() => this.EnsureReminderAsync(ReminderName, options.Interval, options.Interval);
 
     public Task<AuditReport> AuditNow() => Start();
 

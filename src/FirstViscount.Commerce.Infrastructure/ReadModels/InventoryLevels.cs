@@ -80,26 +80,18 @@ public sealed class InventoryLevels(NpgsqlDataSource dataSource, PostgresEventSt
     public async Task<IReadOnlyList<InventoryLevel>> AllAsync(CancellationToken cancellationToken = default) =>
         [.. (await LoadAsync(null, cancellationToken)).Values.OrderBy(level => level.Sku, StringComparer.Ordinal)];
 
-    /// <summary>Empties the model and folds the whole log into it again, reporting the events read; returns the SKUs in the model.</summary>
+    /// <summary>Empties the model and folds the whole log into it again, reporting each page's events; returns the SKUs in the model.</summary>
     public async Task<long> RebuildAsync(IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
         await using (var truncate = dataSource.CreateCommand("TRUNCATE inventory_levels"))
         {
             await truncate.ExecuteNonQueryAsync(cancellationToken);
         }
-        var (after, read, end) = (GlobalCheckpoint.Start, 0L, await store.EndAsync(cancellationToken));
-        while (after.CompareTo(end) < 0)
+        await store.ReadToEndAsync(GlobalCheckpoint.Start, 10_000, async page =>
         {
-            var page = await store.ReadAllAsync(after, 10_000, cancellationToken);
-            if (page.Events.Count == 0)
-            {
-                await Task.Delay(100, cancellationToken); // an open transaction holds the horizon back: wait for it
-                continue;
-            }
             await ApplyAsync(page.Events, cancellationToken);
-            (after, read) = (page.Next, read + page.Events.Count);
-            progress?.Report(read);
-        }
+            progress?.Report(page.Events.Count);
+        }, cancellationToken);
         await using var count = dataSource.CreateCommand("SELECT count(*) FROM inventory_levels");
         return (long)(await count.ExecuteScalarAsync(cancellationToken))!;
     }

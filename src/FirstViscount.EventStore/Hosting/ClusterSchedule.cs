@@ -37,3 +37,18 @@ public static class ClusterSchedule
         }
     }
 }
+
+public static class ScheduledGrainExtensions
+{
+    /// <summary>
+    /// Registers the reminder <paramref name="name"/> unless it exists: every silo asks at start, and registering again
+    /// would move the next tick, so silos that restart often would keep postponing the job.
+    /// </summary>
+    public static async Task EnsureReminderAsync(this Grain grain, string name, TimeSpan dueTime, TimeSpan period)
+    {
+        if (await grain.GetReminder(name) is null)
+        {
+            await grain.RegisterOrUpdateReminder(name, dueTime, period);
+        }
+    }
+}

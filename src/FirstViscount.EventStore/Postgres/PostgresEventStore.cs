@@ -157,6 +157,27 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
         return await reader.ReadAsync(cancellationToken) ? new GlobalCheckpoint(reader.GetFieldValue<ulong>(0), reader.GetInt64(1)) : GlobalCheckpoint.Start;
     }
 
+    /// <summary>
+    /// Reads the whole log after <paramref name="after"/> up to its <see cref="EndAsync"/> as of the call, page by page,
+    /// waiting while an open transaction holds the horizon back; returns how many events it read.
+    /// </summary>
+    public async Task<long> ReadToEndAsync(GlobalCheckpoint after, int pageSize, Func<GlobalPage, Task> onPage, CancellationToken cancellationToken = default)
+    {
+        var (end, read) = (await EndAsync(cancellationToken), 0L);
+        while (after.CompareTo(end) < 0)
+        {
+            var page = await ReadAllAsync(after, pageSize, cancellationToken);
+            if (page.Events.Count == 0)
+            {
+                await Task.Delay(100, cancellationToken);
+                continue;
+            }
+            await onPage(page);
+            (after, read) = (page.Next, read + page.Events.Count);
+        }
+        return read;
+    }
+
     /// <summary>How many partitions the log has (sql/postgres/0012): an event's is a hash of its stream id modulo this.</summary>
     public const int LogPartitions = 16;
 

@@ -1,8 +1,6 @@
 using FirstViscount.Postgres.EventStore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Npgsql;
 using Orleans.Configuration;
 using Orleans.Providers.Streams.Common;
 
@@ -12,7 +10,7 @@ namespace FirstViscount.Postgres.Streams;
 /// Builds the event-log provider's parts for Orleans: the read-only adapter over the silo's PostgreSQL, the queue
 /// mapper (queue n = partition n), a cache of ten batches per queue, and the failure handler.
 /// </summary>
-internal sealed class EventLogAdapterFactory(string name, EventLogStreamOptions options, NpgsqlDataSource dataSource, ILoggerFactory loggers) : IQueueAdapterFactory
+internal sealed class EventLogAdapterFactory(string name, EventLogStreamOptions options, PostgresEventStore store, ILoggerFactory loggers) : IQueueAdapterFactory
 {
     // Ten batches: Orleans's simple cache then keeps one batch per bucket, so each is handed back (and checkpointed)
     // as soon as every consumer has it, and a queue stops reading when ten wait for a consumer.
@@ -21,15 +19,12 @@ internal sealed class EventLogAdapterFactory(string name, EventLogStreamOptions 
     private readonly EventLogQueues queues = new(name);
     private readonly SimpleQueueAdapterCache cache = new(new SimpleQueueCacheOptions { CacheSize = CachedBatches }, name, loggers);
 
-    public static IQueueAdapterFactory Create(IServiceProvider services, string name)
-    {
-        var options = services.GetRequiredService<IOptionsMonitor<EventLogStreamOptions>>().Get(name);
-        options.Validate(name);
-        return new EventLogAdapterFactory(name, options, services.GetRequiredService<NpgsqlDataSource>(), services.GetRequiredService<ILoggerFactory>());
-    }
+    /// <summary>The silo's event store (the domain's durable stores register it) is the log the queues read.</summary>
+    public static IQueueAdapterFactory Create(IServiceProvider services, string name, EventLogStreamOptions options) =>
+        new EventLogAdapterFactory(name, options, services.GetRequiredService<PostgresEventStore>(), services.GetRequiredService<ILoggerFactory>());
 
     public Task<IQueueAdapter> CreateAdapter() =>
-        Task.FromResult<IQueueAdapter>(new EventLogQueueAdapter(name, new PostgresEventStore(dataSource), new EventLogCheckpoints(dataSource, name), options, loggers));
+        Task.FromResult<IQueueAdapter>(new EventLogQueueAdapter(name, store, new EventLogCheckpoints(store.DataSource, name), options, loggers));
 
     public IQueueAdapterCache GetQueueAdapterCache() => cache;
 

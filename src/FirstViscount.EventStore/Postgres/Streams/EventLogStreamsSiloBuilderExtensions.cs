@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 
 namespace FirstViscount.Postgres.Streams;
@@ -17,8 +16,7 @@ public static class EventLogStreamsSiloBuilderExtensions
         var options = new EventLogStreamOptions();
         configure?.Invoke(options);
         options.Validate(name);
-        silo.Services.Configure<EventLogStreamOptions>(name, o => (o.BatchSize, o.PollInterval) = (options.BatchSize, options.PollInterval));
-        return silo.AddPersistentStreams(name, EventLogAdapterFactory.Create, streams =>
+        return silo.AddPersistentStreams(name, (services, provider) => EventLogAdapterFactory.Create(services, provider, options), streams =>
         {
             streams.Configure<StreamPubSubOptions>(pubSub => pubSub.Configure(o => o.PubSubType = StreamPubSubType.ImplicitOnly));
             streams.ConfigurePullingAgent(agent => agent.Configure(o =>
