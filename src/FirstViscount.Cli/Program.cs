@@ -13,7 +13,7 @@ const string usage = """
             [--settle-minutes <n>]                      check the data against itself now and record the run
                                                         (exit 0: consistent, 3: inconsistencies; FV_CLICKHOUSE
                                                         gives the ClickHouse URL when --clickhouse is not set)
-      replay <inventory-levels|clickhouse> [--connection <cs>] [--clickhouse <url>] [--clickhouse-database <name>]
+      replay <inventory-levels|order-history|clickhouse> [--connection <cs>] [--clickhouse <url>] [--clickhouse-database <name>]
                                                         rebuild a read model from the start of the event log
     """;
 

@@ -10,17 +10,17 @@ using Npgsql;
 namespace FirstViscount.Cli;
 
 /// <summary>
-/// `replay inventory-levels | clickhouse [--connection CS] [--clickhouse URL] [--clickhouse-database NAME] [--clickhouse-ca FILE]`:
+/// `replay inventory-levels | order-history | clickhouse [--connection CS] [--clickhouse URL] [--clickhouse-database NAME] [--clickhouse-ca FILE]`:
 /// rebuilds a read model from position 0 of the log, with a progress bar on stderr, and ends with a count.
-/// inventory-levels is emptied and folded again; ClickHouse is given the whole log again (it deduplicates by event id).
+/// inventory-levels and order-history are emptied and folded again; ClickHouse is given the whole log again (it deduplicates by event id).
 /// </summary>
 internal static class ReplayCommand
 {
-    private const string Usage = $"usage: replay <inventory-levels|clickhouse> {ServerOptions.Usage}";
+    private const string Usage = $"usage: replay <inventory-levels|order-history|clickhouse> {ServerOptions.Usage}";
 
     public static async Task<int> RunAsync(string[] arguments, TextWriter output, TextWriter error)
     {
-        if (arguments is not [var model and ("inventory-levels" or "clickhouse"), .. var options])
+        if (arguments is not [var model and ("inventory-levels" or "order-history" or "clickhouse"), .. var options])
         {
             await error.WriteLineAsync($"error: {(arguments.Length == 0 ? "name a read model" : $"unknown read model '{arguments[0]}'")}. {Usage}");
             return ExitCodes.Usage;
@@ -42,11 +42,17 @@ internal static class ReplayCommand
             var store = new PostgresEventStore(postgres);
             await using var total = postgres.CreateCommand("SELECT count(*) FROM events");
             var bar = new ProgressBar(error, (long)(await total.ExecuteScalarAsync())!);
-            if (model == "inventory-levels")
+            if (model == InventoryLevels.ModelName)
             {
                 var skus = await new InventoryLevels(postgres, store, CommerceEvents.CreateSerializer()).RebuildAsync(bar);
                 bar.Done();
                 await output.WriteLineAsync($"inventory-levels rebuilt from {bar.Read:N0} events: {skus:N0} SKUs");
+            }
+            else if (model == OrderHistory.ModelName)
+            {
+                var orders = await new OrderHistory(postgres, store, CommerceEvents.CreateSerializer()).RebuildAsync(bar);
+                bar.Done();
+                await output.WriteLineAsync($"order-history rebuilt from {bar.Read:N0} events: {orders:N0} orders");
             }
             else
             {

@@ -3,6 +3,7 @@ using FirstViscount.Analytics.ClickHouse;
 using FirstViscount.Analytics.Sink;
 using FirstViscount.EventSourcing;
 using FirstViscount.Postgres.EventStore;
+using FirstViscount.Tests;
 using Npgsql;
 
 namespace FirstViscount.Analytics.Tests;
@@ -159,7 +160,7 @@ public sealed class AnalyticsSinkTests
             var ids = string.Join(", ", odd.Select(e => ClickHouseSql.Literal(e.EventId)));
 
             // Other tests' events flow into this database too: look only at these.
-            await Backends.EventuallyAsync(async () =>
+            await Eventually.HoldsAsync(async () =>
             {
                 await sink.RunOnceAsync();
                 return await Backends.ScalarAsync(clickHouse, $"SELECT count() FROM fv_orders WHERE event_id IN ({ids})") == "3";

@@ -37,16 +37,6 @@ internal static class Backends
         return start;
     }
 
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, int seconds = 30)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");
-            await Task.Delay(50);
-        }
-    }
-
     public static async Task<string?> ScalarAsync(ClickHouseClient clickHouse, string template, params object?[] arguments) =>
         (await clickHouse.QueryAsync(ClickHouseSql.Format(template, arguments)))[0][0];
 }

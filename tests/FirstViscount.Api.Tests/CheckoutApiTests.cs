@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using FirstViscount.Tests;
 
 namespace FirstViscount.Api.Tests;
 
@@ -133,7 +134,8 @@ public sealed class CheckoutApiTests(GatewayCluster cluster)
         Assert.Equal(HttpStatusCode.NotFound, (await bobClient.PostAsync($"/v1/orders/{orderId}/cancel", null)).StatusCode);
         using var admin = cluster.Client(1, await cluster.AdminTokenAsync());
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/v1/orders/{orderId}")).StatusCode);
-        var list = await adaClient.GetFromJsonAsync<JsonElement>("/v1/orders");
+        var list = await Eventually.ReadAsync(() => adaClient.GetFromJsonAsync<JsonElement>("/v1/orders"), orders => orders.GetArrayLength() > 0,
+            "the order is in Ada's history (a read model kept from the event log)");
         Assert.Equal(orderId, list[0].GetProperty("orderId").GetString());
         Assert.Empty((await bobClient.GetFromJsonAsync<JsonElement>("/v1/orders")).EnumerateArray());
     }

@@ -40,6 +40,32 @@ public sealed class ReplayCommandTests
     }
 
     [Fact]
+    public async Task Replaying_order_history_lists_each_order_as_its_stream_ends_and_ends_with_a_count()
+    {
+        await using var database = await ScratchDatabase.CreateAsync();
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        await PostgresMigrator.MigrateAsync(dataSource);
+        await using (var orders = dataSource.CreateCommand("""
+            INSERT INTO events (stream_id, version, event_id, event_type, payload) VALUES
+              ('order-o-1', 1, gen_random_uuid(), 'order.placed', '{"orderId": "o-1", "customerId": "c-1", "lines": [{"sku": "A", "name": "Mug", "quantity": 2, "unitPrice": 4.5}], "total": 9.0, "currency": "EUR", "shippingAddress": {"name": "Ada", "line1": "1 Main St", "city": "Berlin", "postalCode": "10115", "country": "DE"}, "at": "2026-12-01T10:00:00+00:00"}'),
+              ('order-o-2', 1, gen_random_uuid(), 'order.placed', '{"orderId": "o-2", "customerId": "c-1", "lines": [{"sku": "B", "name": "Tea", "quantity": 1, "unitPrice": 3}], "total": 3, "currency": "EUR", "shippingAddress": {"name": "Ada", "line1": "1 Main St", "city": "Berlin", "postalCode": "10115", "country": "DE"}, "at": "2026-12-01T11:00:00+00:00"}'),
+              ('order-o-1', 2, gen_random_uuid(), 'order.cancelled', '{"orderId": "o-1", "reason": "test", "at": "2026-12-01T12:00:00+00:00"}'),
+              ('inventory-sku-A', 1, gen_random_uuid(), 'inventory.stock-received', '{"sku": "A", "quantity": 7, "reason": "stock"}')
+            """))
+        {
+            await orders.ExecuteNonQueryAsync();
+        }
+        var (output, error) = (new StringWriter(), new StringWriter());
+
+        var exitCode = await ReplayCommand.RunAsync(["order-history", "--connection", database.ConnectionString], output, error);
+
+        Assert.True(exitCode == ExitCodes.Success, error.ToString());
+        Assert.Equal("order-history rebuilt from 4 events: 2 orders", output.ToString().Trim());
+        await using var history = dataSource.CreateCommand("SELECT string_agg(order_id || ':' || status || ':' || version, ',' ORDER BY created_at DESC) FROM order_history WHERE customer_id = 'c-1'");
+        Assert.Equal("o-2:Pending:1,o-1:Cancelled:2", await history.ExecuteScalarAsync());
+    }
+
+    [Fact]
     public async Task A_replay_waits_for_a_transaction_that_holds_the_log_back_instead_of_stopping_short()
     {
         await using var database = await ScratchDatabase.CreateAsync();

@@ -34,21 +34,6 @@ public sealed class InventoryLevelsTests : IAsyncLifetime
         await TestServers.DropDatabaseAsync(database);
     }
 
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var value = await read();
-            if (done(value))
-            {
-                return value;
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}: {value}");
-            await Task.Delay(50);
-        }
-    }
-
     [Fact]
     public async Task Stock_changes_reach_the_model_a_low_sku_is_alerted_and_a_rebuild_equals_the_live_model()
     {
@@ -70,9 +55,9 @@ public sealed class InventoryLevelsTests : IAsyncLifetime
             await lowSku.Reserve("o-2", 2, TimeSpan.FromMinutes(15)); // available 4: at or below the reorder point of 5
             await cluster.Client.GetGrain<IInventorySkuGrain>(fine).Reserve("o-3", 1, TimeSpan.FromMinutes(15));
 
-            var alerts = await EventuallyAsync(() => Model.AlertsAsync(1, 100), a => a.Any(alert => alert.Sku == low), "the low SKU is alerted");
+            var alerts = await Eventually.ReadAsync(() => Model.AlertsAsync(1, 100), a => a.Any(alert => alert.Sku == low), "the low SKU is alerted");
             var versions = await StreamVersionsAsync(low, fine);
-            var live = await EventuallyAsync(() => Model.AllAsync(), levels => levels.Count == 2 && levels.All(l => l.Version == versions[l.Sku]), "every change is in the model");
+            var live = await Eventually.ReadAsync(() => Model.AllAsync(), levels => levels.Count == 2 && levels.All(l => l.Version == versions[l.Sku]), "every change is in the model");
 
             var alert = Assert.Single(alerts);
             Assert.Equal((low, 4L, 5), (alert.Sku, alert.Available, alert.ReorderPoint));

@@ -31,45 +31,51 @@ public sealed partial class ClickHouseClient(HttpClient http, string database = 
         return [.. body.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split('\t').Select(ClickHouseSql.UnescapeTabField).ToArray())];
     }
 
-    /// <summary>Inserts rows as one TabSeparated stream; returns how many were sent.</summary>
+    /// <summary>Inserts rows as one TabSeparated stream, formatted chunk by chunk as it is sent; returns how many were sent.</summary>
     public async Task<long> InsertAsync(string table, IReadOnlyList<string> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken = default)
     {
         const int chunkBytes = 1 << 16;
         long count = 0;
         var content = new PushStreamContent(async stream =>
         {
-            // Rows are formatted synchronously into a chunk, and each full chunk is written to the request stream
-            // (which belongs to the HTTP client: never close it): streamed, without an await per field.
-            var chunk = new MemoryStream(chunkBytes * 2);
-            await using var writer = new StreamWriter(chunk, new UTF8Encoding(false), chunkBytes, leaveOpen: true);
-            var scratch = new char[64];
+            var chunk = new TabSeparatedRows(chunkBytes * 2);
             foreach (var row in rows)
             {
-                for (var i = 0; i < row.Length; i++)
+                foreach (var field in row)
                 {
-                    if (i > 0)
-                    {
-                        writer.Write('\t');
-                    }
-                    ClickHouseSql.WriteTabField(writer, row[i], scratch);
+                    chunk.Field(field);
                 }
-                writer.Write('\n');
-                if (++count % 256 == 0)
+                chunk.EndRow();
+                count++;
+                if (chunk.Written.Length >= chunkBytes)
                 {
-                    writer.Flush();
-                    if (chunk.Length >= chunkBytes)
-                    {
-                        await stream.WriteAsync(chunk.GetBuffer().AsMemory(0, (int)chunk.Length), cancellationToken);
-                        chunk.SetLength(0);
-                    }
+                    await stream.WriteAsync(chunk.Written, cancellationToken);
+                    chunk = new TabSeparatedRows(chunkBytes * 2);
                 }
             }
-            writer.Flush();
-            await stream.WriteAsync(chunk.GetBuffer().AsMemory(0, (int)chunk.Length), cancellationToken);
+            await stream.WriteAsync(chunk.Written, cancellationToken);
         });
+        await InsertAsync(table, columns, content, cancellationToken);
+        return count;
+    }
+
+    /// <summary>Inserts rows already in TabSeparated form, the parts one after another in one insert.</summary>
+    public async Task InsertAsync(string table, IReadOnlyList<string> columns, IReadOnlyList<TabSeparatedRows> parts, CancellationToken cancellationToken = default)
+    {
+        var content = new PushStreamContent(async stream =>
+        {
+            foreach (var part in parts)
+            {
+                await stream.WriteAsync(part.Written, cancellationToken);
+            }
+        });
+        await InsertAsync(table, columns, content, cancellationToken);
+    }
+
+    private async Task InsertAsync(string table, IReadOnlyList<string> columns, HttpContent content, CancellationToken cancellationToken)
+    {
         var query = $"INSERT INTO {Identifier(table)} ({string.Join(", ", columns.Select(Identifier))}) FORMAT TabSeparated";
         using var response = await SendAsync(query, content, cancellationToken);
-        return count;
     }
 
     /// <summary>A table or column name: only letters, digits and underscores pass, so names cannot inject SQL.</summary>

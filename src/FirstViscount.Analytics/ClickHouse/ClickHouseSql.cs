@@ -45,59 +45,6 @@ public static class ClickHouseSql
         return quoted.Append('\'').ToString();
     }
 
-    /// <summary>
-    /// Writes a value as a TabSeparated field (the insert format): tab, newline and backslash escaped; numbers,
-    /// times and ids formatted straight into <paramref name="scratch"/> (64 chars) so the hot path allocates nothing.
-    /// </summary>
-    public static void WriteTabField(TextWriter writer, object? value, char[] scratch)
-    {
-        switch (value)
-        {
-            case null:
-                writer.Write(@"\N");
-                break;
-            case string text:
-                writer.Write(text.AsSpan().IndexOfAny(TabSpecials) < 0 ? text : Escape(text));
-                break;
-            case bool flag:
-                writer.Write(flag ? '1' : '0');
-                break;
-            case DateTimeOffset moment:
-                WriteFormatted(writer, moment.UtcDateTime, "yyyy-MM-dd HH:mm:ss", scratch);
-                break;
-            case DateTime moment:
-                WriteFormatted(writer, moment.ToUniversalTime(), "yyyy-MM-dd HH:mm:ss", scratch);
-                break;
-            case DateOnly day:
-                WriteFormatted(writer, day, "yyyy-MM-dd", scratch);
-                break;
-            case ISpanFormattable number: // integers, decimals, Guid (its default is the 8-4-4-4-12 form ClickHouse reads)
-                WriteFormatted(writer, number, default, scratch);
-                break;
-            default:
-                writer.Write(Convert.ToString(value, CultureInfo.InvariantCulture));
-                break;
-        }
-    }
-
-    private static void WriteFormatted<T>(TextWriter writer, T value, ReadOnlySpan<char> format, char[] scratch) where T : ISpanFormattable
-    {
-        if (value.TryFormat(scratch, out var written, format, CultureInfo.InvariantCulture))
-        {
-            writer.Write(scratch, 0, written);
-        }
-        else
-        {
-            writer.Write(value.ToString(format.ToString(), CultureInfo.InvariantCulture));
-        }
-    }
-
-    private static string Escape(string text) =>
-        text.Replace("\\", @"\\", StringComparison.Ordinal).Replace("\t", @"\t", StringComparison.Ordinal)
-            .Replace("\n", @"\n", StringComparison.Ordinal).Replace("\r", @"\r", StringComparison.Ordinal).Replace("\0", @"\0", StringComparison.Ordinal);
-
-    private static readonly System.Buffers.SearchValues<char> TabSpecials = System.Buffers.SearchValues.Create("\\\t\n\r\0");
-
     /// <summary>Reverses TabSeparated escaping of one output field.</summary>
     public static string? UnescapeTabField(string field)
     {

@@ -55,7 +55,7 @@ public sealed class AnalyticsSink
                 var next = page.Next;
                 prefetched = (next, Task.Run(() => ReadBatchAsync(next, CancellationToken.None)));
             }
-            await delivery.InsertAsync(rows, cancellationToken);
+            await delivery.InsertAsync([rows], cancellationToken);
             await CommitAsync(page.Next, rows.SalesHours, cancellationToken);
             delivery.RecordDelivery(page.Events);
         }

@@ -57,18 +57,19 @@ public sealed class ClickHouseDelivery(ClickHouseClient clickHouse, SalesRollup 
     {
         while (await waiting.Reader.WaitToReadAsync())
         {
-            var (merged, count, answers) = (new FactRows(), 0, new List<TaskCompletionSource>());
+            var (batches, count, answers) = (new List<FactRows>(), 0, new List<TaskCompletionSource>());
             while (count < MaxEventsPerFlush && waiting.Reader.TryRead(out var batch))
             {
-                merged.Append(batch.Rows);
+                batches.Add(batch.Rows);
                 count += batch.Events;
                 answers.Add(batch.Flushed);
             }
             try
             {
-                await InsertAsync(merged, CancellationToken.None);
-                await rollup.MarkDirtyAsync(merged.SalesHours);
-                if (merged.SalesHours.Any(rollup.IsSettled))
+                await InsertAsync(batches, CancellationToken.None);
+                var salesHours = batches.SelectMany(rows => rows.SalesHours).ToHashSet();
+                await rollup.MarkDirtyAsync(salesHours);
+                if (salesHours.Any(rollup.IsSettled))
                 {
                     await rollup.RecomputeSettledAsync(); // late sales for a closed hour (a backlog, a replay): its roll-up now, not at the next tick
                 }
@@ -81,16 +82,16 @@ public sealed class ClickHouseDelivery(ClickHouseClient clickHouse, SalesRollup 
         }
     }
 
-    /// <summary>The rows only (the caller marks the hours, e.g. with its own checkpoint).</summary>
-    internal async Task InsertAsync(FactRows rows, CancellationToken cancellationToken)
+    /// <summary>The batches' rows only, one insert per table (the caller marks the hours, e.g. with its own checkpoint).</summary>
+    internal async Task InsertAsync(IReadOnlyList<FactRows> batches, CancellationToken cancellationToken)
     {
         await EnsureSchemaAsync(cancellationToken);
         await Task.WhenAll(
-            InsertAsync("fv_orders", FactRows.OrderColumns, rows.Orders, cancellationToken),
-            InsertAsync("fv_order_lines", FactRows.LineColumns, rows.Lines, cancellationToken),
-            InsertAsync("fv_inventory_movements", FactRows.MovementColumns, rows.Movements, cancellationToken),
-            InsertAsync("fv_payments", FactRows.PaymentColumns, rows.Payments, cancellationToken),
-            InsertAsync("fv_cart_activity", FactRows.CartColumns, rows.CartActivity, cancellationToken));
+            InsertAsync("fv_orders", FactRows.OrderColumns, [.. batches.Select(rows => rows.Orders)], cancellationToken),
+            InsertAsync("fv_order_lines", FactRows.LineColumns, [.. batches.Select(rows => rows.Lines)], cancellationToken),
+            InsertAsync("fv_inventory_movements", FactRows.MovementColumns, [.. batches.Select(rows => rows.Movements)], cancellationToken),
+            InsertAsync("fv_payments", FactRows.PaymentColumns, [.. batches.Select(rows => rows.Payments)], cancellationToken),
+            InsertAsync("fv_cart_activity", FactRows.CartColumns, [.. batches.Select(rows => rows.CartActivity)], cancellationToken));
     }
 
     internal void RecordDelivery(IReadOnlyList<RecordedEvent> delivered)
@@ -120,11 +121,11 @@ public sealed class ClickHouseDelivery(ClickHouseClient clickHouse, SalesRollup 
         }
     }
 
-    private async Task InsertAsync(string table, IReadOnlyList<string> columns, List<object?[]> rows, CancellationToken cancellationToken)
+    private async Task InsertAsync(string table, IReadOnlyList<string> columns, List<TabSeparatedRows> parts, CancellationToken cancellationToken)
     {
-        if (rows.Count > 0)
+        if (parts.Any(rows => rows.Count > 0))
         {
-            await clickHouse.InsertAsync(table, columns, rows, cancellationToken);
+            await clickHouse.InsertAsync(table, columns, parts, cancellationToken);
         }
     }
 }

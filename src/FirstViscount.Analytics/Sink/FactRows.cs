@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FirstViscount.Analytics.ClickHouse;
 using FirstViscount.EventSourcing;
 
 namespace FirstViscount.Analytics.Sink;
@@ -12,22 +13,14 @@ internal sealed class FactRows
     public static readonly string[] PaymentColumns = ["event_id", "payment_id", "order_id", "kind", "amount", "currency", "occurred_at"];
     public static readonly string[] CartColumns = ["event_id", "cart_id", "kind", "sku", "quantity", "occurred_at"];
 
-    public List<object?[]> Orders { get; } = [];
-    public List<object?[]> Lines { get; } = [];
-    public List<object?[]> Movements { get; } = [];
-    public List<object?[]> Payments { get; } = [];
-    public List<object?[]> CartActivity { get; } = [];
+    public TabSeparatedRows Orders { get; } = new();
+    public TabSeparatedRows Lines { get; } = new();
+    public TabSeparatedRows Movements { get; } = new();
+    public TabSeparatedRows Payments { get; } = new();
+    public TabSeparatedRows CartActivity { get; } = new();
 
-    /// <summary>Adds another batch's rows to these.</summary>
-    public void Append(FactRows other)
-    {
-        Orders.AddRange(other.Orders);
-        Lines.AddRange(other.Lines);
-        Movements.AddRange(other.Movements);
-        Payments.AddRange(other.Payments);
-        CartActivity.AddRange(other.CartActivity);
-        SalesHours.UnionWith(other.SalesHours);
-    }
+    /// <summary>The hours (UTC) in which the batch confirmed orders: their sales roll-ups must be recomputed.</summary>
+    public HashSet<DateTime> SalesHours { get; } = [];
 
     public static FactRows Of(IReadOnlyList<RecordedEvent> events)
     {
@@ -39,50 +32,50 @@ internal sealed class FactRows
         return rows;
     }
 
-    /// <summary>The hours (UTC) in which the batch confirmed orders: their sales roll-ups must be recomputed.</summary>
-    public HashSet<DateTime> SalesHours { get; } = [];
-
     public void Add(RecordedEvent recorded)
     {
-        var type = recorded.Type;
-        var dot = type.IndexOf('.', StringComparison.Ordinal);
+        var type = recorded.Type.AsSpan();
+        var dot = type.IndexOf('.');
         var family = dot < 0 ? "" : type[..dot];
-        if (family is not ("order" or "inventory" or "payment" or "cart"))
-        {
-            return; // not an analytics fact (accounts, sagas, ...)
-        }
-        var e = Payload.Parse(recorded.Payload);
-        var at = recorded.RecordedAt;
         var kind = type[(dot + 1)..];
-        switch (family)
+        var at = recorded.RecordedAt;
+        if (family.SequenceEqual("order"))
         {
-            case "order":
-                var units = 0;
-                foreach (var line in e.Lines)
+            var e = Payload.Parse(recorded.Payload);
+            var units = 0;
+            foreach (var line in e.Lines)
+            {
+                units += line.Quantity;
+            }
+            Orders.Id(recorded.EventId).Number(recorded.Position).Text(e.OrderId).Text(e.CustomerId).Text(recorded.Type)
+                .Number(units).Number(e.Total).Text(e.Currency).Time(at).EndRow();
+            if (kind.SequenceEqual("confirmed"))
+            {
+                SalesHours.Add(SalesRollup.HourOf(at));
+                for (var number = 0; number < e.Lines.Count; number++)
                 {
-                    units += line.Quantity;
+                    var line = e.Lines[number];
+                    Lines.Id(recorded.EventId).Number(number).Text(e.OrderId).Text(line.Sku).Number(line.Quantity)
+                        .Number(line.UnitPrice).Number(line.Quantity * line.UnitPrice).Time(at).EndRow();
                 }
-                Orders.Add([recorded.EventId, recorded.Position, e.OrderId, e.CustomerId, type, units, e.Total, e.Currency, at]);
-                if (kind == "confirmed")
-                {
-                    SalesHours.Add(SalesRollup.HourOf(at));
-                    for (var number = 0; number < e.Lines.Count; number++)
-                    {
-                        var line = e.Lines[number];
-                        Lines.Add([recorded.EventId, (ushort)number, e.OrderId, line.Sku, line.Quantity, line.UnitPrice, line.Quantity * line.UnitPrice, at]);
-                    }
-                }
-                break;
-            case "inventory":
-                Movements.Add([recorded.EventId, e.Sku, kind, e.Quantity, e.OrderId, at]);
-                break;
-            case "payment":
-                Payments.Add([recorded.EventId, e.PaymentId, e.OrderId, kind, e.Amount, e.Currency, at]);
-                break;
-            default:
-                CartActivity.Add([recorded.EventId, e.CartId, kind, e.Sku, e.Quantity, at]);
-                break;
+            }
         }
+        else if (family.SequenceEqual("inventory"))
+        {
+            var e = Payload.Parse(recorded.Payload);
+            Movements.Id(recorded.EventId).Text(e.Sku).Text(kind).Number(e.Quantity).Text(e.OrderId).Time(at).EndRow();
+        }
+        else if (family.SequenceEqual("payment"))
+        {
+            var e = Payload.Parse(recorded.Payload);
+            Payments.Id(recorded.EventId).Text(e.PaymentId).Text(e.OrderId).Text(kind).Number(e.Amount).Text(e.Currency).Time(at).EndRow();
+        }
+        else if (family.SequenceEqual("cart"))
+        {
+            var e = Payload.Parse(recorded.Payload);
+            CartActivity.Id(recorded.EventId).Text(e.CartId).Text(kind).Text(e.Sku).Number(e.Quantity).Time(at).EndRow();
+        }
+        // else: not an analytics fact (accounts, sagas, ...)
     }
 
     private sealed record Line(string Sku, int Quantity, decimal UnitPrice);

@@ -2,6 +2,7 @@ using FirstViscount.EventSourcing;
 using FirstViscount.Postgres.EventStore;
 using FirstViscount.Postgres.Streams;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace FirstViscount.Commerce.ReadModels;
@@ -16,7 +17,9 @@ public static class ReadModelsSiloBuilderExtensions
     {
         silo.AddEventLogStreams(EventLogQueues.DefaultProvider, streams);
         silo.Services.AddSingleton(services => new InventoryLevels(services.GetRequiredService<NpgsqlDataSource>(),
-            services.GetRequiredService<PostgresEventStore>(), services.GetRequiredService<EventSerializer>()));
+            services.GetRequiredService<PostgresEventStore>(), services.GetRequiredService<EventSerializer>(), services.GetService<ILogger<InventoryLevels>>()));
+        silo.Services.AddSingleton(services => new OrderHistory(services.GetRequiredService<NpgsqlDataSource>(),
+            services.GetRequiredService<PostgresEventStore>(), services.GetRequiredService<EventSerializer>(), services.GetService<ILogger<OrderHistory>>()));
         return silo;
     }
 }

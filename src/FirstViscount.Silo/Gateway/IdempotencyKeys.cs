@@ -36,23 +36,4 @@ internal sealed class IdempotencyKeys(NpgsqlDataSource dataSource)
         select.Parameters.Add(new NpgsqlParameter { Value = key });
         return (string)(await select.ExecuteScalarAsync(cancellationToken))!;
     }
-
-    /// <summary>A customer's order ids, newest first (from the order.placed events).</summary>
-    public async Task<IReadOnlyList<string>> OrdersOfAsync(string customerId, int limit, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand("""
-            SELECT payload ->> 'orderId' FROM events
-            WHERE event_type = 'order.placed' AND payload ->> 'customerId' = $1
-            ORDER BY recorded_at DESC LIMIT $2
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = customerId });
-        command.Parameters.Add(new NpgsqlParameter { Value = limit });
-        var ids = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            ids.Add(reader.GetString(0));
-        }
-        return ids;
-    }
 }

@@ -3,6 +3,7 @@ using FirstViscount.Commerce.Accounts;
 using FirstViscount.Commerce.Checkout;
 using FirstViscount.Commerce.Orders;
 using FirstViscount.Commerce.Payments;
+using FirstViscount.Commerce.ReadModels;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FirstViscount.SiloHost.Gateway;
@@ -90,7 +91,8 @@ internal static class OrdersApi
         return TypedResults.Accepted($"/v1/orders/{orderId}", new CheckoutAccepted(orderId, (order?.Status ?? OrderStatus.Pending).ToString()));
     }
 
-    private static async Task<Results<Ok<OrderDto[]>, ValidationProblem>> ListAsync(string? status, string? page, HttpContext http, IGrainFactory grains, IdempotencyKeys keys)
+    /// <summary>From the order-history read model: eventually consistent (within the event log's delivery, well under a second).</summary>
+    private static async Task<Results<Ok<OrderDto[]>, ValidationProblem>> ListAsync(string? status, string? page, HttpContext http, OrderHistory history)
     {
         var validation = new Validation();
         var pageNumber = Validation.ParseInt(page, "page", 1, 1, 1_000, validation);
@@ -104,10 +106,8 @@ internal static class OrdersApi
         {
             return TypedResults.ValidationProblem(validation.Errors);
         }
-        var ids = await keys.OrdersOfAsync(http.User.CustomerId(), 1_000, http.RequestAborted);
-        var orders = await Task.WhenAll(ids.Select(id => grains.GetGrain<IOrderGrain>(id).Get()));
-        return TypedResults.Ok(orders.OfType<OrderView>().Where(o => wanted is null || o.Status == wanted)
-            .Skip((pageNumber - 1) * 20).Take(20).Select(ToDto).ToArray());
+        var orders = await history.OfCustomerAsync(http.User.CustomerId(), wanted, pageNumber, 20, http.RequestAborted);
+        return TypedResults.Ok(orders.Select(ToDto).ToArray());
     }
 
     private static async Task<Results<Ok<CheckoutAccepted>, NotFound, ProblemHttpResult>> CancelAsync(string orderId, HttpContext http, IGrainFactory grains)

@@ -57,16 +57,6 @@ public sealed class EventLogStreamsTests : IAsyncLifetime
     private static IEnumerable<(string Queue, string Silo, RecordedEvent Event)> Delivered(string streamPrefix) =>
         RecordingConsumerGrain.Deliveries.SelectMany(d => d.Events.Select(e => (d.Queue, d.Silo, Event: e))).Where(d => d.Event.StreamId.StartsWith(streamPrefix, StringComparison.Ordinal));
 
-    private static async Task EventuallyAsync(Func<bool> condition, string what, int seconds = 30)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");
-            await Task.Delay(50);
-        }
-    }
-
     private async Task<int> PartitionOfAsync(string stream)
     {
         await using var command = postgres.CreateCommand("SELECT log_partition FROM events WHERE stream_id = $1 LIMIT 1");
@@ -99,7 +89,7 @@ public sealed class EventLogStreamsTests : IAsyncLifetime
                 await AppendAsync(stream, 5);
             }
 
-            await EventuallyAsync(() => Delivered(prefix).Count() >= 30, "30 events were delivered");
+            await Eventually.HoldsAsync(async () => Delivered(prefix).Count() >= 30, "30 events were delivered");
 
             var delivered = Delivered(prefix).ToArray();
             Assert.Equal(30, delivered.Length);
@@ -138,7 +128,7 @@ public sealed class EventLogStreamsTests : IAsyncLifetime
 
             await transaction.CommitAsync();
 
-            await EventuallyAsync(() => Delivered(prefix).Count() == 2, "both events were delivered");
+            await Eventually.HoldsAsync(async () => Delivered(prefix).Count() == 2, "both events were delivered");
             Assert.Equal([early, late], Delivered(prefix).Select(d => d.Event.StreamId));
         }
         finally
@@ -158,7 +148,7 @@ public sealed class EventLogStreamsTests : IAsyncLifetime
         var checkpoints = new EventLogCheckpoints(postgres, RecordingConsumerGrain.Provider);
         try
         {
-            await EventuallyAsync(() => Delivered(prefix).Count() == 3, "the first three events were delivered");
+            await Eventually.HoldsAsync(async () => Delivered(prefix).Count() == 3, "the first three events were delivered");
             var last = await LastCheckpointOfAsync(stream);
             var deadline = DateTime.UtcNow.AddSeconds(30);
             while ((await checkpoints.LoadAsync(partition)).CompareTo(last) < 0)
@@ -176,7 +166,7 @@ public sealed class EventLogStreamsTests : IAsyncLifetime
         cluster = await ClusterAsync();
         try
         {
-            await EventuallyAsync(() => Delivered(prefix).Count() >= 5, "the two new events were delivered");
+            await Eventually.HoldsAsync(async () => Delivered(prefix).Count() >= 5, "the two new events were delivered");
             await Task.Delay(500);
             Assert.Equal([1L, 2, 3, 4, 5], Delivered(prefix).Select(d => d.Event.Version)); // nothing before the checkpoint came again
         }
@@ -200,7 +190,7 @@ public sealed class EventLogStreamsTests : IAsyncLifetime
                 await AppendAsync(prefix + i, 1);
                 streams.TryAdd(await PartitionOfAsync(prefix + i), prefix + i);
             }
-            await EventuallyAsync(() => Delivered(prefix).Select(d => d.Queue).Distinct().Count() == EventLogQueues.Count, "every queue delivered");
+            await Eventually.HoldsAsync(async () => Delivered(prefix).Select(d => d.Queue).Distinct().Count() == EventLogQueues.Count, "every queue delivered");
             var before = Delivered(prefix).Count();
 
             await cluster.KillSiloAsync(cluster.Silos[1]);
@@ -209,7 +199,7 @@ public sealed class EventLogStreamsTests : IAsyncLifetime
                 await AppendAsync(stream, 1);
             }
 
-            await EventuallyAsync(() => streams.Values.All(stream => Delivered(prefix).Count(d => d.Event.StreamId == stream) >= 2), "every queue delivered again after the kill", 60);
+            await Eventually.HoldsAsync(async () => streams.Values.All(stream => Delivered(prefix).Count(d => d.Event.StreamId == stream) >= 2), "every queue delivered again after the kill", 60);
             Assert.True(Delivered(prefix).Count() >= before + EventLogQueues.Count);
         }
         finally

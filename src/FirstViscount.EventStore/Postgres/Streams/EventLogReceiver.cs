@@ -11,6 +11,13 @@ namespace FirstViscount.Postgres.Streams;
 internal sealed class EventLogReceiver(PostgresEventStore store, EventLogCheckpoints checkpoints, int partition, EventLogStreamOptions options, ILogger logger)
     : IQueueAdapterReceiver
 {
+    /// <summary>
+    /// A queue reads at most this many batches ahead of its consumers' deliveries. Orleans's cache would hold ten, which
+    /// under a backlog keeps 16 × 10 batches alive across garbage collections for no gain. Two, not one: the cache hands
+    /// a batch back only once its consumers' cursors have moved on to the next.
+    /// </summary>
+    private const int MaxBatchesAhead = 2;
+
     private readonly StreamId stream = EventLogQueues.StreamOf(partition);
 
     // The batches read and not yet checkpointed, in read order; the checkpoint moves past a prefix that is all delivered.
@@ -26,6 +33,13 @@ internal sealed class EventLogReceiver(PostgresEventStore store, EventLogCheckpo
 
     public async Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount)
     {
+        lock (unconfirmed)
+        {
+            if (unconfirmed.Count >= MaxBatchesAhead)
+            {
+                return []; // the consumers are behind: read again once a batch is handed back (the agent's next poll)
+            }
+        }
         var page = await store.ReadPartitionAsync(partition, readUpTo, options.BatchSize, CancellationToken.None);
         if (page.Events.Count == 0)
         {

@@ -5,7 +5,7 @@ public sealed class EventLogStreamOptions
 {
     /// <summary>
     /// The most events one read of a queue returns, and so one delivery carries (default 2,000). A queue stops reading
-    /// when ten batches wait for its slowest consumer (Orleans's simple cache), so this also bounds its memory.
+    /// while two batches wait for its slowest consumer, so this also bounds its memory.
     /// </summary>
     public int BatchSize { get; set; } = 2_000;
 
