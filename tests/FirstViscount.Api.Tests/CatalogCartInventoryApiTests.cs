@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using FirstViscount.Tests;
 
 namespace FirstViscount.Api.Tests;
 
@@ -44,6 +45,26 @@ public sealed class CatalogCartInventoryApiTests(GatewayCluster cluster)
         using var customer = cluster.Client(0, token);
         Assert.Equal(HttpStatusCode.Forbidden, (await customer.PutAsJsonAsync($"/v1/products/{sku}", new { name = "x", price = 1, currency = "EUR" })).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PutAsJsonAsync($"/v1/products/{sku}", new { name = "x", price = 1, currency = "EUR" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task Search_shows_each_hits_availability_as_its_stock_changes()
+    {
+        var sku = await NewProductAsync(stock: 0);
+        using var admin = cluster.Client(0, await cluster.AdminTokenAsync());
+        using var anonymous = cluster.Client(1);
+        async Task<bool?> AvailableInSearchAsync()
+        {
+            var page = await anonymous.GetFromJsonAsync<JsonElement>($"/v1/products?q={sku}");
+            return page.GetProperty("items").EnumerateArray().Where(i => i.GetProperty("sku").GetString() == sku)
+                .Select(i => (bool?)i.GetProperty("available").GetBoolean()).SingleOrDefault();
+        }
+
+        Assert.False(await AvailableInSearchAsync());
+        (await admin.PostAsJsonAsync($"/v1/inventory/{sku}/adjustments", new { delta = 3, reason = "delivery" })).EnsureSuccessStatusCode();
+        await Eventually.ReadAsync(AvailableInSearchAsync, available => available == true, "the stock shows in search");
+        (await admin.PostAsJsonAsync($"/v1/inventory/{sku}/adjustments", new { delta = -3, reason = "breakage" })).EnsureSuccessStatusCode();
+        await Eventually.ReadAsync(AvailableInSearchAsync, available => available == false, "the sold-out SKU shows as unavailable in search");
     }
 
     [Fact]

@@ -3,7 +3,8 @@ namespace FirstViscount.Commerce.Catalog;
 public sealed record Product(string Sku, string Name, string Description, string Brand, string? Category,
     IReadOnlyDictionary<string, string> Attributes, decimal Price, string Currency);
 
-public sealed record ProductListItem(string Sku, string Name, string Brand, string? Category, decimal Price, string Currency);
+/// <summary>A search hit; <see cref="Available"/> is from the inventory-levels read model (stock on hand beyond what is reserved).</summary>
+public sealed record ProductListItem(string Sku, string Name, string Brand, string? Category, decimal Price, string Currency, bool Available);
 
 public enum ProductSort { Relevance, Price, PriceDescending, Name }
 

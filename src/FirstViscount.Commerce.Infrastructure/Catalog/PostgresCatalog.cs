@@ -156,11 +156,14 @@ public sealed class PostgresCatalog(NpgsqlDataSource dataSource, IConnectionMult
         // Two statements, one round trip: the page (which can walk an index in sort order) and a count that
         // stops at MaxCountedTotal, so a broad query never counts a million rows.
         // From the read replica while it is close enough behind that a price change still shows within a second.
+        // Availability comes from the inventory-levels read model in the same query (the stream consumers keep it from
+        // the SKU ledgers), not from a grain call per hit; PostgreSQL evaluates it only for the rows of the page.
         await using var batch = (replica?.ForReads(dataSource) ?? dataSource).CreateBatch();
-        var columns = "p.sku, p.name, p.brand, p.category_slug, p.price, p.currency";
+        const string columns = "p.sku, p.name, p.brand, p.category_slug, p.price, p.currency";
+        const string available = "coalesce((SELECT l.on_hand - l.reserved > 0 FROM inventory_levels l WHERE l.sku = p.sku), false)";
         var pageSql = query.Sort == ProductSort.Relevance && text is not null
-            ? $"SELECT * FROM ({string.Format(CultureInfo.InvariantCulture, filter, columns + ", p.search")} LIMIT {MaxRankedCandidates}) AS p ORDER BY {order} LIMIT $5 OFFSET $6"
-            : string.Format(CultureInfo.InvariantCulture, filter, columns) + $" ORDER BY {order} LIMIT $5 OFFSET $6";
+            ? $"SELECT {columns}, {available} FROM ({string.Format(CultureInfo.InvariantCulture, filter, columns + ", p.search")} LIMIT {MaxRankedCandidates}) AS p ORDER BY {order} LIMIT $5 OFFSET $6"
+            : string.Format(CultureInfo.InvariantCulture, filter, $"{columns}, {available}") + $" ORDER BY {order} LIMIT $5 OFFSET $6";
         batch.BatchCommands.Add(SearchCommand(pageSql, query, text, pageSize, page));
         batch.BatchCommands.Add(SearchCommand($"SELECT count(*) FROM ({string.Format(CultureInfo.InvariantCulture, filter, "1")} LIMIT $5) AS matches", query, text, MaxCountedTotal, 1));
         var items = new List<ProductListItem>();
@@ -168,7 +171,7 @@ public sealed class PostgresCatalog(NpgsqlDataSource dataSource, IConnectionMult
         while (await reader.ReadAsync(cancellationToken))
         {
             items.Add(new ProductListItem(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
-                reader.GetDecimal(4), reader.GetString(5)));
+                reader.GetDecimal(4), reader.GetString(5), reader.GetBoolean(6)));
         }
         await reader.NextResultAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);

@@ -30,7 +30,7 @@ internal static class CatalogApi
     }
 
     private static async Task<Results<Ok<ProductPageDto>, ValidationProblem>> SearchAsync(
-        HttpContext http, PostgresCatalog catalog, IGrainFactory grains,
+        HttpContext http, PostgresCatalog catalog,
         string? q, string? category, string? minPrice, string? maxPrice, string? sort, string? page, string? pageSize)
     {
         var validation = new Validation();
@@ -48,9 +48,8 @@ internal static class CatalogApi
             return TypedResults.ValidationProblem(validation.Errors);
         }
         var result = await catalog.SearchAsync(new ProductQuery(q, category, min, max, sort is null ? ProductSort.Relevance : Sorts[sort], pageNumber, size), http.RequestAborted);
-        var available = await Task.WhenAll(result.Items.Select(item => IsAvailableAsync(grains, item.Sku)));
         return TypedResults.Ok(new ProductPageDto(
-            [.. result.Items.Select((item, i) => new ProductItemDto(item.Sku, item.Name, item.Brand, item.Category, item.Price, item.Currency, available[i]))],
+            [.. result.Items.Select(item => new ProductItemDto(item.Sku, item.Name, item.Brand, item.Category, item.Price, item.Currency, item.Available))],
             result.Total, result.Page, result.PageSize));
     }
 
