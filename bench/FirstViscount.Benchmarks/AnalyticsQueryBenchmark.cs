@@ -9,13 +9,16 @@ using Npgsql;
 namespace FirstViscount.Benchmarks;
 
 /// <summary>
-/// analytics-query: revenue per day over two years of 10 million events (5 M order, 3 M inventory, 2 M payment
-/// facts) through the sales query the API uses (hourly roll-up + facts for the open hours), against the same
-/// answer computed straight from the order facts with FINAL. Checks that both give the same revenue.
+/// analytics-query: each analytics route's query over two years of 10 million events (5 M order, 3 M inventory,
+/// 2 M payment facts, with 5 M order lines and 1 M cart events beside them), p95 of 20 runs each: revenue per day
+/// through the sales query the API uses (hourly roll-up + facts for the open hours) against the same answer computed
+/// straight from the order facts with FINAL (both must give the same revenue); top products and the funnel over the
+/// two years and over the last 30 days, each against the same query without FINAL (the facts read without
+/// deduplication: what the deduplication costs).
 /// </summary>
 internal static class AnalyticsQueryBenchmark
 {
-    private const int Runs = 5;
+    private const int Runs = 20;
 
     public static async Task<IReadOnlyList<BenchResult>> RunAsync(bool quick)
     {
@@ -35,9 +38,9 @@ internal static class AnalyticsQueryBenchmark
             WHERE event_type = 'order.confirmed' AND occurred_at >= {0} AND occurred_at < {1} GROUP BY d ORDER BY d
             """, from, to);
         IReadOnlyList<string?[]> raw = [];
-        var rawMs = await MedianMillisecondsAsync(async () => raw = await clickHouse.QueryAsync(rawSql));
+        var rawMs = await Latency.P95MillisecondsAsync(Runs, async () => raw = await clickHouse.QueryAsync(rawSql));
         IReadOnlyList<SalesBucket> served = [];
-        var servedMs = await MedianMillisecondsAsync(async () => served = await queries.SalesAsync(from, to, SalesInterval.Day));
+        var servedMs = await Latency.P95MillisecondsAsync(Runs, async () => served = await queries.SalesAsync(from, to, SalesInterval.Day));
 
         var rawRevenue = raw.Sum(row => decimal.Parse(row[3]!, System.Globalization.CultureInfo.InvariantCulture));
         var servedRevenue = served.Sum(bucket => bucket.Revenue);
@@ -51,10 +54,28 @@ internal static class AnalyticsQueryBenchmark
             await forget.ExecuteNonQueryAsync();
         }
         Console.Error.WriteLine($"analytics-query: {served.Count} days, revenue {servedRevenue:N2} either way; roll-up of 17,520 hours built in {rollupSeconds:0.0} s");
-        return
-        [
-            new BenchResult("analytics-query/revenue-per-day-10M-events", servedMs, "ms", "the same from fv_orders FINAL", rawMs),
-        ];
+        var results = new List<BenchResult>
+        {
+            new("analytics-query/sales-per-day-2-years-p95", servedMs, "ms", "the same from fv_orders FINAL, p95", rawMs),
+        };
+        foreach (var (range, since) in new[] { ("2-years", from), ("30-days", to.AddDays(-30)) })
+        {
+            var top = await Latency.P95MillisecondsAsync(Runs, () => queries.TopProductsAsync(since, to, 10));
+            var topRaw = await Latency.P95MillisecondsAsync(Runs, () => clickHouse.QueryAsync(ClickHouseSql.Format(
+                "SELECT sku, sum(quantity) AS units, sum(line_total) AS revenue FROM fv_order_lines WHERE occurred_at >= {0} AND occurred_at < {1} GROUP BY sku ORDER BY revenue DESC, units DESC, sku LIMIT 10",
+                since, to)));
+            results.Add(new($"analytics-query/top-products-{range}-p95", top, "ms", "the same without FINAL, p95", topRaw));
+            var funnel = await Latency.P95MillisecondsAsync(Runs, () => queries.FunnelAsync(since, to));
+            var funnelRaw = await Latency.P95MillisecondsAsync(Runs, async () =>
+            {
+                await clickHouse.QueryAsync(ClickHouseSql.Format(
+                    "SELECT event_type, count() FROM fv_orders WHERE occurred_at >= {0} AND occurred_at < {1} AND event_type IN ('order.placed', 'order.confirmed', 'order.cancelled', 'order.failed') GROUP BY event_type",
+                    since, to));
+                await clickHouse.QueryAsync(ClickHouseSql.Format("SELECT count() FROM fv_cart_activity WHERE occurred_at >= {0} AND occurred_at < {1} AND kind = 'created'", since, to));
+            });
+            results.Add(new($"analytics-query/funnel-{range}-p95", funnel, "ms", "the same without FINAL, p95", funnelRaw));
+        }
+        return results;
     }
 
     private static async Task GenerateAsync(ClickHouseClient clickHouse, DateTimeOffset from, long events)
@@ -71,6 +92,16 @@ internal static class AnalyticsQueryBenchmark
         await clickHouse.ExecuteAsync($"""
             INSERT INTO fv_inventory_movements SELECT generateUUIDv4(), concat('SKU-', toString(number % 5000)), 'stock-reserved', 2, toString(number), {At(movements)}
             FROM numbers({movements})
+            """);
+        await clickHouse.ExecuteAsync($"""
+            INSERT INTO fv_order_lines SELECT generateUUIDv4(), toUInt16(number % 2), toString(intDiv(number, 2)), concat('SKU-', toString(number % 5000)),
+                1 + number % 3, toDecimal64(9.99, 2), toDecimal64(9.99 * (1 + number % 3), 2), {At(orders)}
+            FROM numbers({orders})
+            """);
+        await clickHouse.ExecuteAsync($"""
+            INSERT INTO fv_cart_activity SELECT generateUUIDv4(), toString(intDiv(number, 3)), if(number % 3 = 0, 'created', 'item-added'),
+                concat('SKU-', toString(number % 5000)), 1, {At(events / 10)}
+            FROM numbers({events / 10})
             """);
         await clickHouse.ExecuteAsync($"""
             INSERT INTO fv_payments SELECT generateUUIDv4(), toString(number), toString(number), 'captured', toDecimal64(number % 1000, 2) / 10, 'EUR', {At(payments)}
@@ -96,19 +127,5 @@ internal static class AnalyticsQueryBenchmark
         {
         }
         return clock.Elapsed.TotalSeconds;
-    }
-
-    private static async Task<double> MedianMillisecondsAsync(Func<Task> query)
-    {
-        await query(); // warm
-        var times = new List<double>();
-        for (var run = 0; run < Runs; run++)
-        {
-            var clock = Stopwatch.StartNew();
-            await query();
-            times.Add(clock.Elapsed.TotalMilliseconds);
-        }
-        times.Sort();
-        return times[Runs / 2];
     }
 }

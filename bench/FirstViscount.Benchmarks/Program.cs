@@ -11,6 +11,7 @@ var benchmarks = new Dictionary<string, Func<bool, Task<IReadOnlyList<BenchResul
     ["http-checkout"] = HttpCheckoutBenchmark.RunAsync,
     ["sink"] = SinkBenchmark.RunAsync,
     ["analytics-query"] = AnalyticsQueryBenchmark.RunAsync,
+    ["search"] = SearchBenchmark.RunAsync,
     ["failover"] = FailoverBenchmark.RunAsync,
     ["drill"] = DrillBenchmark.RunAsync,
     ["audit"] = AuditBenchmark.RunAsync,

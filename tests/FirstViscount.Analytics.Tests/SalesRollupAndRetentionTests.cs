@@ -1,4 +1,5 @@
 using FirstViscount.Analytics.ClickHouse;
+using FirstViscount.Analytics.Queries;
 using FirstViscount.Analytics.Retention;
 using FirstViscount.Analytics.Sink;
 using FirstViscount.Postgres.EventStore;
@@ -21,6 +22,70 @@ public sealed class SalesRollupAndRetentionTests
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         await rollup.MarkDirtyAsync(connection, [hour], CancellationToken.None);
+    }
+
+    private static readonly string[] CartColumns = ["event_id", "cart_id", "kind", "sku", "quantity", "occurred_at"];
+
+    private static object?[] OrderEvent(string type, DateTime at) => [Guid.NewGuid(), 1L, "o", "c", type, 1, 1m, "EUR", at];
+
+    private static object?[] CartCreated(Guid eventId, DateTime at) => [eventId, "cart", "created", "", 0, at];
+
+    [Fact]
+    public async Task The_funnel_adds_the_recomputed_hours_to_the_facts_of_the_open_ones_counting_a_repeated_delivery_once()
+    {
+        var clickHouse = await Backends.NewClickHouseDatabaseAsync();
+        try
+        {
+            await using var dataSource = NpgsqlDataSource.Create(Backends.Postgres);
+            var sink = new AnalyticsSink($"funnel-{Guid.NewGuid():N}", new PostgresEventStore(dataSource), clickHouse, dataSource);
+            await Backends.StartAtHorizonAsync(sink, dataSource);
+            var hour = SalesRollup.HourOf(DateTimeOffset.UtcNow.AddDays(-3));
+            var cart = Guid.NewGuid();
+            await clickHouse.InsertAsync("fv_orders", OrderColumns, [OrderEvent("order.placed", hour.AddMinutes(-10))]); // before the range's first whole hour
+            await clickHouse.InsertAsync("fv_orders", OrderColumns,
+                [OrderEvent("order.placed", hour.AddMinutes(1)), OrderEvent("order.placed", hour.AddMinutes(2)), OrderEvent("order.confirmed", hour.AddMinutes(3)),
+                 OrderEvent("order.cancelled", hour.AddMinutes(4)), OrderEvent("order.failed", hour.AddMinutes(5))]);
+            await clickHouse.InsertAsync("fv_cart_activity", CartColumns, [CartCreated(cart, hour.AddMinutes(1))]);
+            await clickHouse.InsertAsync("fv_cart_activity", CartColumns, [CartCreated(cart, hour.AddMinutes(1))]); // delivered again
+            var now = DateTime.UtcNow;
+            await clickHouse.InsertAsync("fv_orders", OrderColumns, [OrderEvent("order.placed", now)]); // the open hour, marked as the sink marks it
+            await MarkDirtyAsync(dataSource, sink.Rollup, hour);
+            await MarkDirtyAsync(dataSource, sink.Rollup, SalesRollup.HourOf(now));
+            await sink.Rollup.RecomputeSettledAsync();
+            var queries = new AnalyticsQueries(sink.Rollup, clickHouse, dataSource);
+
+            var rolled = (await clickHouse.QueryAsync(ClickHouseSql.Format(
+                "SELECT carts_created, placed, confirmed, cancelled, failed FROM fv_funnel_hourly FINAL WHERE hour = {0}", hour))).Single();
+            var funnel = await queries.FunnelAsync(new DateTimeOffset(hour.AddMinutes(-30), TimeSpan.Zero), DateTimeOffset.UtcNow.AddMinutes(1));
+
+            Assert.Equal("1 2 1 1 1", string.Join(' ', rolled));
+            Assert.Equal(new Funnel(1, 4, 1, 1, 1), funnel);
+        }
+        finally
+        {
+            await Backends.DropAsync(clickHouse);
+        }
+    }
+
+    [Fact]
+    public async Task A_funnel_roll_up_added_beside_kept_facts_is_filled_from_them()
+    {
+        var clickHouse = await Backends.NewClickHouseDatabaseAsync();
+        try
+        {
+            var hour = SalesRollup.HourOf(DateTimeOffset.UtcNow.AddDays(-10));
+            await clickHouse.InsertAsync("fv_orders", OrderColumns, [OrderEvent("order.placed", hour.AddMinutes(1)), OrderEvent("order.confirmed", hour.AddMinutes(2))]);
+
+            await ClickHouseSchema.EnsureAsync(clickHouse);
+            await ClickHouseSchema.EnsureAsync(clickHouse); // a second silo starting: filled once
+
+            var rows = await clickHouse.QueryAsync("SELECT hour, placed, confirmed FROM fv_funnel_hourly FINAL");
+            Assert.Equal($"{hour:yyyy-MM-dd HH:mm:ss} 1 1", string.Join(' ', Assert.Single(rows)));
+        }
+        finally
+        {
+            await Backends.DropAsync(clickHouse);
+        }
     }
 
     [Fact]

@@ -59,6 +59,9 @@ public sealed class CatalogTests
         Assert.Equal([60m, 50m, 40m, 30m], shoes.Items.Select(i => i.Price));
         var second = await catalog.SearchAsync(new ProductQuery(Category: $"{word}-shoes", Sort: ProductSort.PriceDescending, Page: 2, PageSize: 4));
         Assert.Equal([20m, 10m], second.Items.Select(i => i.Price));
+        var trail = await catalog.SearchAsync(new ProductQuery(Category: $"{word}-trail", Sort: ProductSort.Name)); // a leaf: one category
+        Assert.Equal([$"{word}-2", $"{word}-4", $"{word}-6"], trail.Items.Select(i => i.Sku));
+        Assert.Equal(0, (await catalog.SearchAsync(new ProductQuery(Category: $"{word}-none"))).Total);
 
         var midRange = await catalog.SearchAsync(new ProductQuery(word, MinPrice: 15m, MaxPrice: 40m, Sort: ProductSort.Price));
         Assert.Equal([15m, 20m, 30m, 40m], midRange.Items.Select(i => i.Price));

@@ -56,9 +56,39 @@ public sealed class AnalyticsQueries(SalesRollup rollup, ClickHouseClient clickH
         return [.. rows.Select(row => new ProductSales(row[0]!, Long(row[1]), Money(row[2])))];
     }
 
-    /// <summary>Carts created, checkouts started (orders placed) and how orders ended, counted by when each happened in [from, to).</summary>
+    /// <summary>
+    /// Carts created, checkouts started (orders placed) and how orders ended, counted by when each happened in [from, to):
+    /// the hourly funnel roll-up for the whole hours it is trusted for, the facts for the rest of the range.
+    /// </summary>
     public async Task<Funnel> FunnelAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
     {
+        var (start, end) = (from.UtcDateTime, to.UtcDateTime);
+        var rolledFrom = CeilingHour(start);
+        var rolledTo = Min(SalesRollup.HourOf(to), await rollup.TrustedUntilAsync(cancellationToken));
+        var parts = new List<Funnel>();
+        if (rolledFrom < rolledTo)
+        {
+            var rolled = (await clickHouse.QueryAsync(ClickHouseSql.Format(
+                "SELECT sum(carts_created), sum(placed), sum(confirmed), sum(cancelled), sum(failed) FROM fv_funnel_hourly FINAL WHERE hour >= {0} AND hour < {1}",
+                rolledFrom, rolledTo), cancellationToken))[0];
+            parts.Add(new Funnel(Long(rolled[0]), Long(rolled[1]), Long(rolled[2]), Long(rolled[3]), Long(rolled[4])));
+            parts.Add(await RawFunnelAsync(start, rolledFrom, cancellationToken));
+            parts.Add(await RawFunnelAsync(rolledTo, end, cancellationToken));
+        }
+        else
+        {
+            parts.Add(await RawFunnelAsync(start, end, cancellationToken));
+        }
+        return new Funnel(parts.Sum(p => p.CartsCreated), parts.Sum(p => p.CheckoutsStarted), parts.Sum(p => p.OrdersConfirmed),
+            parts.Sum(p => p.OrdersCancelled), parts.Sum(p => p.OrdersFailed));
+    }
+
+    private async Task<Funnel> RawFunnelAsync(DateTime from, DateTime to, CancellationToken cancellationToken)
+    {
+        if (from >= to)
+        {
+            return new Funnel(0, 0, 0, 0, 0);
+        }
         var orders = (await clickHouse.QueryAsync(ClickHouseSql.Format("""
             SELECT event_type, count() FROM fv_orders FINAL
             WHERE occurred_at >= {0} AND occurred_at < {1} AND event_type IN ('order.placed', 'order.confirmed', 'order.cancelled', 'order.failed')

@@ -56,7 +56,7 @@ public sealed class AnalyticsSink
                 prefetched = (next, Task.Run(() => ReadBatchAsync(next, CancellationToken.None)));
             }
             await delivery.InsertAsync([rows], cancellationToken);
-            await CommitAsync(page.Next, rows.SalesHours, cancellationToken);
+            await CommitAsync(page.Next, rows.RollupHours, cancellationToken);
             delivery.RecordDelivery(page.Events);
         }
         await Rollup.RecomputeSettledAsync(cancellationToken);
@@ -127,11 +127,11 @@ public sealed class AnalyticsSink
         await CommitAsync(checkpoint, [], cancellationToken);
 
     /// <summary>Moves the checkpoint and marks the batch's sales hours dirty, atomically.</summary>
-    private async Task CommitAsync(GlobalCheckpoint checkpoint, IReadOnlyCollection<DateTime> salesHours, CancellationToken cancellationToken)
+    private async Task CommitAsync(GlobalCheckpoint checkpoint, IReadOnlyCollection<DateTime> rollupHours, CancellationToken cancellationToken)
     {
         await using var connection = await postgres.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await Rollup.MarkDirtyAsync(connection, salesHours, cancellationToken);
+        await Rollup.MarkDirtyAsync(connection, rollupHours, cancellationToken);
         await using var command = new NpgsqlCommand("""
             INSERT INTO analytics_checkpoints (name, transaction_id, position) VALUES ($1, $2, $3)
             ON CONFLICT (name) DO UPDATE SET transaction_id = excluded.transaction_id, position = excluded.position, updated_at = now()

@@ -67,9 +67,9 @@ public sealed class ClickHouseDelivery(ClickHouseClient clickHouse, SalesRollup 
             try
             {
                 await InsertAsync(batches, CancellationToken.None);
-                var salesHours = batches.SelectMany(rows => rows.SalesHours).ToHashSet();
-                await rollup.MarkDirtyAsync(salesHours);
-                if (salesHours.Any(rollup.IsSettled))
+                var rollupHours = batches.SelectMany(rows => rows.RollupHours).ToHashSet();
+                await rollup.MarkDirtyAsync(rollupHours);
+                if (rollupHours.Any(rollup.IsSettled))
                 {
                     await rollup.RecomputeSettledAsync(); // late sales for a closed hour (a backlog, a replay): its roll-up now, not at the next tick
                 }

@@ -3,7 +3,10 @@ using FirstViscount.Analytics.ClickHouse;
 
 namespace FirstViscount.Analytics.Sink;
 
-/// <summary>Creates the client's database and the tables of sql/clickhouse/ (embedded; every statement is idempotent).</summary>
+/// <summary>
+/// Creates the client's database and the tables of sql/clickhouse/ (embedded; every statement is idempotent), and fills
+/// a roll-up added after facts were already kept (the funnel's) from those facts.
+/// </summary>
 public static class ClickHouseSchema
 {
     public static async Task EnsureAsync(ClickHouseClient clickHouse, CancellationToken cancellationToken = default)
@@ -19,6 +22,22 @@ public static class ClickHouseSchema
             {
                 await clickHouse.ExecuteAsync(statement, cancellationToken);
             }
+        }
+        await BackfillFunnelAsync(clickHouse, cancellationToken);
+    }
+
+    /// <summary>
+    /// An empty funnel roll-up beside kept facts (a shop upgraded to it) is computed for every closed hour, as version 0:
+    /// the roll-up is trusted up to the first dirty hour, so it must hold every hour before it.
+    /// </summary>
+    private static async Task BackfillFunnelAsync(ClickHouseClient clickHouse, CancellationToken cancellationToken)
+    {
+        var counts = (await clickHouse.QueryAsync(
+            "SELECT (SELECT count() FROM fv_funnel_hourly), (SELECT count() FROM fv_orders) + (SELECT count() FROM fv_cart_activity)", cancellationToken))[0];
+        if (counts[0] == "0" && counts[1] != "0")
+        {
+            var currentHour = SalesRollup.HourOf(DateTimeOffset.UtcNow);
+            await clickHouse.ExecuteAsync(SalesRollup.FunnelHoursSql(0, DateTime.UnixEpoch, currentHour) + " GROUP BY h", cancellationToken);
         }
     }
 }

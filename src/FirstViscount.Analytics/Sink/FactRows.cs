@@ -19,8 +19,8 @@ internal sealed class FactRows
     public TabSeparatedRows Payments { get; } = new();
     public TabSeparatedRows CartActivity { get; } = new();
 
-    /// <summary>The hours (UTC) in which the batch confirmed orders: their sales roll-ups must be recomputed.</summary>
-    public HashSet<DateTime> SalesHours { get; } = [];
+    /// <summary>The hours (UTC) in which the batch has order events or created carts: their roll-ups (sales, funnel) must be recomputed.</summary>
+    public HashSet<DateTime> RollupHours { get; } = [];
 
     public static FactRows Of(IReadOnlyList<RecordedEvent> events)
     {
@@ -49,9 +49,9 @@ internal sealed class FactRows
             }
             Orders.Id(recorded.EventId).Number(recorded.Position).Text(e.OrderId).Text(e.CustomerId).Text(recorded.Type)
                 .Number(units).Number(e.Total).Text(e.Currency).Time(at).EndRow();
+            RollupHours.Add(SalesRollup.HourOf(at));
             if (kind.SequenceEqual("confirmed"))
             {
-                SalesHours.Add(SalesRollup.HourOf(at));
                 for (var number = 0; number < e.Lines.Count; number++)
                 {
                     var line = e.Lines[number];
@@ -74,6 +74,10 @@ internal sealed class FactRows
         {
             var e = Payload.Parse(recorded.Payload);
             CartActivity.Id(recorded.EventId).Text(e.CartId).Text(kind).Text(e.Sku).Number(e.Quantity).Time(at).EndRow();
+            if (kind.SequenceEqual("created"))
+            {
+                RollupHours.Add(SalesRollup.HourOf(at));
+            }
         }
         // else: not an analytics fact (accounts, sagas, ...)
     }

@@ -5,9 +5,10 @@ using NpgsqlTypes;
 namespace FirstViscount.Analytics.Sink;
 
 /// <summary>
-/// Keeps fv_sales_hourly: when the sink delivers confirmed orders for an hour, the hour is marked dirty (with the
-/// checkpoint, in one PostgreSQL transaction); once the hour has closed, it is recomputed from fv_orders FINAL and
-/// unmarked. Readers trust the roll-up only before the earliest dirty hour, so its answers always equal the facts.
+/// Keeps the hourly roll-ups fv_sales_hourly and fv_funnel_hourly: when the sink delivers order events or created
+/// carts for an hour, the hour is marked dirty (before the batch counts as delivered); once the hour has closed, both
+/// roll-ups are recomputed from the facts with FINAL and the mark is removed. Readers trust the roll-ups only before
+/// the earliest dirty hour, so their answers always equal the facts.
 /// </summary>
 public sealed class SalesRollup(string sink, ClickHouseClient clickHouse, NpgsqlDataSource postgres, TimeProvider clock, TimeSpan? settleTime = null)
 {
@@ -90,7 +91,8 @@ public sealed class SalesRollup(string sink, ClickHouseClient clickHouse, Npgsql
             SELECT toStartOfHour(occurred_at) AS h, count(), sum(units), toDecimal64(sum(total), 2), {0}
             FROM fv_orders FINAL
             WHERE event_type = 'order.confirmed' AND occurred_at >= {1} AND occurred_at < {2}
-            """, readAt.Ticks, hours[0], hours[^1].AddHours(1)) + $" AND h IN ({string.Join(", ", hours.Select(hour => ClickHouseSql.Literal(hour)))}) GROUP BY h", cancellationToken);
+            """, readAt.Ticks, hours[0], hours[^1].AddHours(1)) + $" AND h IN ({HourList(hours)}) GROUP BY h", cancellationToken);
+        await clickHouse.ExecuteAsync(FunnelHoursSql(readAt.Ticks, hours[0], hours[^1].AddHours(1)) + $" WHERE h IN ({HourList(hours)}) GROUP BY h", cancellationToken);
         // A delivery that dirtied an hour again while it was being recomputed keeps the mark (dirtied_at is later).
         await using var clear = postgres.CreateCommand("DELETE FROM analytics_dirty_hours WHERE sink = $1 AND hour = ANY($2) AND dirtied_at <= $3");
         clear.Parameters.Add(new NpgsqlParameter { Value = sink });
@@ -99,4 +101,22 @@ public sealed class SalesRollup(string sink, ClickHouseClient clickHouse, Npgsql
         await clear.ExecuteNonQueryAsync(cancellationToken);
         return hours.Count;
     }
+
+    private static string HourList(IEnumerable<DateTime> hours) => string.Join(", ", hours.Select(hour => ClickHouseSql.Literal(hour)));
+
+    /// <summary>
+    /// An insert of the funnel of each hour in [from, to) from the facts (carts created, and each order event that ends
+    /// or starts a checkout); the caller adds a WHERE on h and the GROUP BY h.
+    /// </summary>
+    internal static string FunnelHoursSql(long computed, DateTime from, DateTime to) => ClickHouseSql.Format("""
+        INSERT INTO fv_funnel_hourly (hour, carts_created, placed, confirmed, cancelled, failed, computed)
+        SELECT h, sum(carts), sum(placed), sum(confirmed), sum(cancelled), sum(failed), {0} FROM (
+            SELECT toStartOfHour(occurred_at) AS h, toUInt64(0) AS carts, countIf(event_type = 'order.placed') AS placed,
+                   countIf(event_type = 'order.confirmed') AS confirmed, countIf(event_type = 'order.cancelled') AS cancelled,
+                   countIf(event_type = 'order.failed') AS failed
+            FROM fv_orders FINAL WHERE occurred_at >= {1} AND occurred_at < {2} GROUP BY h
+            UNION ALL
+            SELECT toStartOfHour(occurred_at) AS h, count() AS carts, toUInt64(0) AS placed, toUInt64(0) AS confirmed, toUInt64(0) AS cancelled, toUInt64(0) AS failed
+            FROM fv_cart_activity FINAL WHERE kind = 'created' AND occurred_at >= {1} AND occurred_at < {2} GROUP BY h)
+        """, computed, from, to);
 }

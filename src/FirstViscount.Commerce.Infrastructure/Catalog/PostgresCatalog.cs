@@ -142,14 +142,22 @@ public sealed class PostgresCatalog(NpgsqlDataSource dataSource, IConnectionMult
             ProductSort.Name => "p.name, p.sku",
             _ => text is null ? "p.name, p.sku" : "ts_rank_cd(p.search, websearch_to_tsquery('english', $1)) DESC, p.sku",
         };
-        const string filter = """
-            WITH RECURSIVE scope AS (
-                SELECT slug FROM categories WHERE slug = $2
-                UNION ALL
-                SELECT c.slug FROM categories c JOIN scope s ON c.parent_slug = s.slug)
+        // The category's subtree is looked up first and passed as a list: the planner then estimates how many products
+        // it holds from the column's statistics (a recursive CTE inline is guessed at a thousand rows, which made it walk
+        // the name index through most of the catalog for a small category). A category without children is an equality,
+        // so its page is read in order from the (category, name) or (category, price) index.
+        var source = replica?.ForReads(dataSource) ?? dataSource;
+        var scope = query.Category is null ? null : await CategorySubtreeAsync(source, query.Category, cancellationToken);
+        var inScope = scope switch
+        {
+            null => "$2::text[] IS NULL",
+            [_] => "p.category_slug = ($2::text[])[1]",
+            _ => "p.category_slug = ANY($2)",
+        };
+        var filter = $$"""
             SELECT {0} FROM products p
             WHERE ($1::text IS NULL OR p.search @@ websearch_to_tsquery('english', $1))
-              AND ($2::text IS NULL OR p.category_slug IN (SELECT slug FROM scope))
+              AND {{inScope}}
               AND ($3::numeric IS NULL OR p.price >= $3)
               AND ($4::numeric IS NULL OR p.price <= $4)
             """;
@@ -158,14 +166,14 @@ public sealed class PostgresCatalog(NpgsqlDataSource dataSource, IConnectionMult
         // From the read replica while it is close enough behind that a price change still shows within a second.
         // Availability comes from the inventory-levels read model in the same query (the stream consumers keep it from
         // the SKU ledgers), not from a grain call per hit; PostgreSQL evaluates it only for the rows of the page.
-        await using var batch = (replica?.ForReads(dataSource) ?? dataSource).CreateBatch();
+        await using var batch = source.CreateBatch();
         const string columns = "p.sku, p.name, p.brand, p.category_slug, p.price, p.currency";
         const string available = "coalesce((SELECT l.on_hand - l.reserved > 0 FROM inventory_levels l WHERE l.sku = p.sku), false)";
         var pageSql = query.Sort == ProductSort.Relevance && text is not null
             ? $"SELECT {columns}, {available} FROM ({string.Format(CultureInfo.InvariantCulture, filter, columns + ", p.search")} LIMIT {MaxRankedCandidates}) AS p ORDER BY {order} LIMIT $5 OFFSET $6"
             : string.Format(CultureInfo.InvariantCulture, filter, $"{columns}, {available}") + $" ORDER BY {order} LIMIT $5 OFFSET $6";
-        batch.BatchCommands.Add(SearchCommand(pageSql, query, text, pageSize, page));
-        batch.BatchCommands.Add(SearchCommand($"SELECT count(*) FROM ({string.Format(CultureInfo.InvariantCulture, filter, "1")} LIMIT $5) AS matches", query, text, MaxCountedTotal, 1));
+        batch.BatchCommands.Add(SearchCommand(pageSql, query, text, scope, pageSize, page));
+        batch.BatchCommands.Add(SearchCommand($"SELECT count(*) FROM ({string.Format(CultureInfo.InvariantCulture, filter, "1")} LIMIT $5) AS matches", query, text, scope, MaxCountedTotal, 1));
         var items = new List<ProductListItem>();
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -178,11 +186,25 @@ public sealed class PostgresCatalog(NpgsqlDataSource dataSource, IConnectionMult
         return new ProductPage(items, reader.GetInt64(0), page, pageSize);
     }
 
-    private static NpgsqlBatchCommand SearchCommand(string sql, ProductQuery query, string? text, int limit, int page)
+    /// <summary>The category and every category below it (empty when it does not exist).</summary>
+    private static async Task<string[]> CategorySubtreeAsync(NpgsqlDataSource source, string category, CancellationToken cancellationToken)
+    {
+        await using var command = source.CreateCommand("""
+            WITH RECURSIVE scope AS (
+                SELECT slug FROM categories WHERE slug = $1
+                UNION ALL
+                SELECT c.slug FROM categories c JOIN scope s ON c.parent_slug = s.slug)
+            SELECT array_agg(slug) FROM scope
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = category });
+        return await command.ExecuteScalarAsync(cancellationToken) as string[] ?? [];
+    }
+
+    private static NpgsqlBatchCommand SearchCommand(string sql, ProductQuery query, string? text, string[]? scope, int limit, int page)
     {
         var command = new NpgsqlBatchCommand(sql);
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)text ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.Category ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)scope ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.MinPrice ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Numeric });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.MaxPrice ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Numeric });
         command.Parameters.Add(new NpgsqlParameter { Value = limit });
