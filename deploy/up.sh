@@ -67,7 +67,8 @@ FirstViscount is up.
   Silo 1         http://127.0.0.1:5080    (health: /health/live, /health/ready; silo port 11111)
   Silo 2         http://127.0.0.1:5081    (silo port 11112)
   API document   http://127.0.0.1:5080/openapi/v1.json
-  Admin          $admin_email / $(cat "$admin_password_file")
+  Admin e-mail   $admin_email
+  Admin password $(cat "$admin_password_file")    (kept in $admin_password_file)
   PostgreSQL     127.0.0.1:15432  user firstviscount / password firstviscount, database firstviscount (TLS; PgBouncer on 16432)
   Redis          127.0.0.1:16379  (TLS on 16380)
   ClickHouse     http://127.0.0.1:18123, https://127.0.0.1:18443    (database firstviscount; the silos stream the event log into it)

@@ -33,10 +33,19 @@ public static class SiloHostApp
             builder.Services.AddAnalytics(configuration);
         }
         builder.Services.AddHostedService<AdminAccountBootstrap>();
-        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict; // "2" is not a quantity: 400 naming the field
+        });
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-            context.ProblemDetails.Extensions["traceId"] = System.Diagnostics.Activity.Current?.Id ?? context.HttpContext.TraceIdentifier);
+        {
+            context.ProblemDetails.Extensions["traceId"] = System.Diagnostics.Activity.Current?.Id ?? context.HttpContext.TraceIdentifier;
+            ExceptionMapping.Shorten(context.ProblemDetails);
+        });
         builder.Services.AddExceptionHandler<ExceptionMapping>();
+        // A body or parameter that does not bind throws, so ExceptionMapping can say which field and where (else 400 with no detail).
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 
         builder.Services.AddDataProtection().SetApplicationName("FirstViscount");
         if (postgres is not null)

@@ -66,6 +66,9 @@ public sealed class CheckoutApiTests(GatewayCluster cluster)
         }
         var events = await client.GetFromJsonAsync<JsonElement>($"/v1/orders/{orderId}/events");
         Assert.Equal("order.placed", events[0].GetProperty("type").GetString());
+        Assert.Equal(1, events[0].GetProperty("version").GetInt64());
+        Assert.Equal(orderId, events[0].GetProperty("data").GetProperty("orderId").GetString()); // data is the event as a JSON object
+        Assert.Equal(JsonValueKind.String, events[0].GetProperty("occurredAt").ValueKind);
         Assert.Empty((await client.GetFromJsonAsync<JsonElement>("/v1/cart")).GetProperty("items").EnumerateArray());
     }
 

@@ -6,6 +6,7 @@ using FirstViscount.Commerce.Inventory;
 using FirstViscount.Commerce.Orders;
 using FirstViscount.EventSourcing;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using Orleans.Storage;
 using StackExchange.Redis;
@@ -41,8 +42,38 @@ internal sealed class ExceptionMapping(IProblemDetailsService problems) : IExcep
         {
             HttpContext = context,
             Exception = exception,
-            ProblemDetails = { Status = status, Title = title, Detail = status == 500 ? null : exception.Message },
+            ProblemDetails = { Status = status, Title = title, Detail = status == 500 ? null : Detail(exception) },
         });
+    }
+
+    /// <summary>A detail is at most this long: input echoed in a message (a path segment of thousands of characters) is cut.</summary>
+    public const int MaxDetailLength = 300;
+
+    /// <summary>Every problem the gateway writes passes here (AddProblemDetails), whoever made it.</summary>
+    public static void Shorten(ProblemDetails problem)
+    {
+        if (problem.Detail is { Length: > MaxDetailLength } detail)
+        {
+            problem.Detail = string.Concat(detail.AsSpan(0, MaxDetailLength), "…");
+        }
+    }
+
+    private static string Detail(Exception exception) => exception switch
+    {
+        BadHttpRequestException { InnerException: JsonException json } => JsonDetail(json),
+        JsonException json => JsonDetail(json),
+        _ => exception.Message,
+    };
+
+    /// <summary>Which field has a value of the wrong type, or where the JSON stops being JSON (1-based line and column).</summary>
+    private static string JsonDetail(JsonException json)
+    {
+        var where = json.LineNumber is { } line ? $" (line {line + 1}, column {json.BytePositionInLine + 1})" : "";
+        var field = json.Path is { Length: > 1 } path ? path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path : null;
+        var malformed = json.InnerException?.GetType().Name == "JsonReaderException" || field is null;
+        return malformed
+            ? $"The body is not valid JSON{where}."
+            : $"'{field}' has a value of the wrong type{where}.";
     }
 
     /// <summary>

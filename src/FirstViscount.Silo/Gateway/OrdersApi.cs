@@ -12,6 +12,8 @@ public sealed record AddressDto(string? Name, string? Line1, string? Line2, stri
 public sealed record CheckoutBody(AddressDto? ShippingAddress, string? PaymentToken);
 public sealed record CheckoutAccepted(string OrderId, string Status);
 public sealed record OrderItemDto(string Sku, string Name, int Quantity, decimal UnitPrice, decimal LineTotal);
+/// <summary>One entry of an order's audit trail (API.md): <see cref="Data"/> is the event itself, a JSON object.</summary>
+public sealed record OrderEventDto(string Type, long Version, DateTimeOffset OccurredAt, JsonElement Data, string? Actor, string? CorrelationId);
 public sealed record OrderDto(string OrderId, string Status, IReadOnlyList<OrderItemDto> Items, decimal Total, string Currency,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? FailureReason);
 
@@ -26,8 +28,10 @@ internal static class OrdersApi
         orders.MapGet("/{orderId}", async Task<Results<Ok<OrderDto>, NotFound>> (string orderId, HttpContext http, IGrainFactory grains) =>
             await VisibleOrderAsync(orderId, http, grains) is { } order ? TypedResults.Ok(ToDto(order)) : TypedResults.NotFound());
         orders.MapPost("/{orderId}/cancel", CancelAsync);
-        orders.MapGet("/{orderId}/events", async Task<Results<Ok<IReadOnlyList<OrderHistoryEntry>>, NotFound>> (string orderId, HttpContext http, IGrainFactory grains) =>
-            await VisibleOrderAsync(orderId, http, grains) is null ? TypedResults.NotFound() : TypedResults.Ok(await grains.GetGrain<IOrderGrain>(orderId).History()));
+        orders.MapGet("/{orderId}/events", async Task<Results<Ok<OrderEventDto[]>, NotFound>> (string orderId, HttpContext http, IGrainFactory grains) =>
+            await VisibleOrderAsync(orderId, http, grains) is null
+                ? TypedResults.NotFound()
+                : TypedResults.Ok((await grains.GetGrain<IOrderGrain>(orderId).History()).Select(ToDto).ToArray()));
     }
 
     private static async Task<Results<Accepted<CheckoutAccepted>, ValidationProblem, ProblemHttpResult>> CheckoutAsync(
@@ -131,6 +135,12 @@ internal static class OrdersApi
         orderId.Length <= 100 && await grains.GetGrain<IOrderGrain>(orderId).Get() is { } order && (order.CustomerId == http.User.CustomerId() || http.User.IsAdmin())
             ? order
             : null;
+
+    private static OrderEventDto ToDto(OrderHistoryEntry entry)
+    {
+        using var data = JsonDocument.Parse(entry.Payload);
+        return new OrderEventDto(entry.Type, entry.Version, entry.At, data.RootElement.Clone(), entry.Actor, entry.CorrelationId);
+    }
 
     private static OrderDto ToDto(OrderView order) => new(order.OrderId, order.Status.ToString(),
         [.. order.Lines.Select(l => new OrderItemDto(l.Sku, l.Name, l.Quantity, l.UnitPrice, l.LineTotal))], order.Total, order.Currency,
