@@ -101,7 +101,7 @@ public static class SiloHostApp
         }
         else
         {
-            app.MapNeedsPostgres("/v1/products", "/v1/products/{sku}", "/v1/categories", "/v1/checkout", "/v1/orders", "/v1/orders/{orderId}", "/v1/orders/{orderId}/{action}",
+            app.MapNeedsPostgres("/v1/products", "/v1/products/{sku}", "/v1/categories", "/v1/categories/{**slug}", "/v1/checkout", "/v1/orders", "/v1/orders/{orderId}", "/v1/orders/{orderId}/{action}",
                 "/v1/admin/audit", "/v1/inventory/alerts");
         }
         if (analytics)

@@ -48,6 +48,42 @@ public sealed class CatalogCartInventoryApiTests(GatewayCluster cluster)
     }
 
     [Fact]
+    public async Task An_admin_puts_categories_into_a_tree_refusing_an_unknown_parent_a_cycle_and_a_bad_slug()
+    {
+        using var admin = cluster.Client(0, await cluster.AdminTokenAsync());
+        var root = $"books-{Guid.NewGuid():N}"[..14];
+        var (fiction, crime) = ($"{root}/fiction", $"{root}/fiction/crime");
+        async Task<(HttpStatusCode Status, JsonElement Body)> PutAsync(string slug, object body)
+        {
+            using var response = await admin.PutAsJsonAsync($"/v1/categories/{slug}", body);
+            return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>());
+        }
+
+        Assert.Equal(HttpStatusCode.Created, (await PutAsync(root, new { name = "Books", parent = (string?)null })).Status);
+        Assert.Equal(HttpStatusCode.Created, (await PutAsync(fiction, new { name = "Fiction", parent = root })).Status);
+        Assert.Equal(HttpStatusCode.Created, (await PutAsync(crime, new { name = "Crime", parent = fiction })).Status);
+        var renamed = await PutAsync(fiction, new { name = "Novels", parent = root });
+        var unknownParent = await PutAsync($"{root}/poetry", new { name = "Poetry", parent = $"{root}/none" });
+        var cycle = await PutAsync(root, new { name = "Books", parent = crime });
+        var badSlug = await PutAsync("Books%20Fiction", new { name = "Books", parent = (string?)null });
+
+        Assert.Equal((HttpStatusCode.OK, "Novels"), (renamed.Status, renamed.Body.GetProperty("name").GetString()));
+        Assert.Equal(HttpStatusCode.BadRequest, unknownParent.Status);
+        Assert.Contains($"{root}/none", unknownParent.Body.GetProperty("errors").GetProperty("parent")[0].GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, cycle.Status);
+        Assert.Contains("cycle", cycle.Body.GetProperty("errors").GetProperty("parent")[0].GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, badSlug.Status);
+        var tree = await cluster.Client(1).GetFromJsonAsync<JsonElement>("/v1/categories");
+        var books = tree.EnumerateArray().Single(c => c.GetProperty("slug").GetString() == root);
+        var novels = books.GetProperty("children").EnumerateArray().Single();
+        Assert.Equal(("Novels", crime), (novels.GetProperty("name").GetString(), novels.GetProperty("children")[0].GetProperty("slug").GetString()));
+
+        var product = await admin.PutAsJsonAsync($"/v1/products/CAT-{Guid.NewGuid():N}"[..30], new { name = "Lost", category = $"{root}/none", price = 1m, currency = "EUR" });
+        Assert.Equal(HttpStatusCode.BadRequest, product.StatusCode);
+        Assert.Contains($"{root}/none", await product.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Search_shows_each_hits_availability_as_its_stock_changes()
     {
         var sku = await NewProductAsync(stock: 0);

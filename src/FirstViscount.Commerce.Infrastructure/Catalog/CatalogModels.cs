@@ -15,4 +15,7 @@ public sealed record ProductPage(IReadOnlyList<ProductListItem> Items, long Tota
 
 public sealed record Category(string Slug, string Name, string? Parent);
 
+/// <summary>What a category write did, or why it was refused.</summary>
+public enum CategoryWrite { Created, Updated, UnknownParent, Cycle }
+
 public sealed record CategoryNode(string Slug, string Name, IReadOnlyList<CategoryNode> Children);

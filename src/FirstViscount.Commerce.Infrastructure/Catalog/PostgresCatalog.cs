@@ -29,6 +29,50 @@ public sealed class PostgresCatalog(NpgsqlDataSource dataSource, IConnectionMult
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Creates or updates a category (PUT /v1/categories/{slug}), refusing a parent that does not exist or that lies in
+    /// the category's own subtree. Category writes take one lock, so two concurrent moves cannot close a cycle.
+    /// </summary>
+    public async Task<CategoryWrite> PutCategoryAsync(Category category, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var serialize = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('fv.categories'))", connection, transaction))
+        {
+            await serialize.ExecuteNonQueryAsync(cancellationToken);
+        }
+        if (category.Parent is { } parent)
+        {
+            await using var ancestry = new NpgsqlCommand("""
+                WITH RECURSIVE up AS (
+                    SELECT slug, parent_slug FROM categories WHERE slug = $1
+                    UNION ALL
+                    SELECT c.slug, c.parent_slug FROM categories c JOIN up ON c.slug = up.parent_slug)
+                SELECT count(*), count(*) FILTER (WHERE slug = $2) FROM up
+                """, connection, transaction);
+            ancestry.Parameters.Add(new NpgsqlParameter { Value = parent });
+            ancestry.Parameters.Add(new NpgsqlParameter { Value = category.Slug });
+            await using var reader = await ancestry.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            var (exists, throughItself) = (reader.GetInt64(0) > 0, reader.GetInt64(1) > 0);
+            if (!exists || throughItself)
+            {
+                return exists ? CategoryWrite.Cycle : CategoryWrite.UnknownParent;
+            }
+        }
+        await using var upsert = new NpgsqlCommand("""
+            INSERT INTO categories (slug, name, parent_slug) VALUES ($1, $2, $3)
+            ON CONFLICT (slug) DO UPDATE SET name = excluded.name, parent_slug = excluded.parent_slug
+            RETURNING (xmax = 0)
+            """, connection, transaction);
+        upsert.Parameters.Add(new NpgsqlParameter { Value = category.Slug });
+        upsert.Parameters.Add(new NpgsqlParameter { Value = category.Name });
+        upsert.Parameters.Add(new NpgsqlParameter { Value = (object?)category.Parent ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        var created = (bool)(await upsert.ExecuteScalarAsync(cancellationToken))!;
+        await transaction.CommitAsync(cancellationToken);
+        return created ? CategoryWrite.Created : CategoryWrite.Updated;
+    }
+
     /// <summary>Creates or updates a product with its price effective now; true if it was created.</summary>
     public async Task<bool> UpsertProductAsync(Product product, CancellationToken cancellationToken = default)
     {

@@ -20,10 +20,14 @@ public sealed class CatalogSeeder(NpgsqlDataSource dataSource, PostgresEventStor
 {
     private const int BatchSize = 1_000;
 
-    public async Task<SeedResult> SeedAsync(int products, string skuPrefix = "SKU", int seed = 42, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Seeds <paramref name="products"/> products with SKUs <c>{skuPrefix}-0000001</c>… into categories such as
+    /// <c>home</c> and <c>home/outlet</c> (prefixed <c>{categoryPrefix}-</c> when given, to keep a test's tree apart).
+    /// </summary>
+    public async Task<SeedResult> SeedAsync(int products, string skuPrefix = "SKU", int seed = 42, string? categoryPrefix = null, CancellationToken cancellationToken = default)
     {
         Randomizer.Seed = new Random(seed);
-        var categories = await SeedCategoriesAsync(skuPrefix, cancellationToken);
+        var categories = await SeedCategoriesAsync(categoryPrefix, cancellationToken);
         var leaves = categories.Where(c => c.Parent is not null).Select(c => c.Slug).ToArray();
         var faker = new Faker("en");
         int created = 0, stocked = 0;
@@ -46,17 +50,16 @@ public sealed class CatalogSeeder(NpgsqlDataSource dataSource, PostgresEventStor
         return new SeedResult(categories.Count, created, stocked);
     }
 
-    private async Task<List<Category>> SeedCategoriesAsync(string prefix, CancellationToken cancellationToken)
+    private async Task<List<Category>> SeedCategoriesAsync(string? prefix, CancellationToken cancellationToken)
     {
         string[] roots = ["Electronics", "Home", "Garden", "Sports", "Fashion", "Books", "Toys", "Grocery"];
         string[] kinds = ["Essentials", "Premium", "Accessories", "Outlet"];
-        var slug = prefix.ToLowerInvariant();
         var categories = new List<Category>();
         foreach (var root in roots)
         {
-            var rootSlug = $"{slug}-{root.ToLowerInvariant()}";
+            var rootSlug = prefix is null ? root.ToLowerInvariant() : $"{prefix.ToLowerInvariant()}-{root.ToLowerInvariant()}";
             categories.Add(new Category(rootSlug, root, null));
-            categories.AddRange(kinds.Select(kind => new Category($"{rootSlug}-{kind.ToLowerInvariant()}", $"{root} {kind}", rootSlug)));
+            categories.AddRange(kinds.Select(kind => new Category($"{rootSlug}/{kind.ToLowerInvariant()}", $"{root} {kind}", rootSlug)));
         }
         await using var command = dataSource.CreateCommand("""
             INSERT INTO categories (slug, name, parent_slug)

@@ -10,6 +10,8 @@ public sealed record ProductItemDto(string Sku, string Name, string Brand, strin
 public sealed record ProductPageDto(IReadOnlyList<ProductItemDto> Items, long Total, int Page, int PageSize);
 public sealed record ProductDto(string Sku, string Name, string Description, string Brand, string? Category,
     IReadOnlyDictionary<string, string> Attributes, decimal Price, string Currency, bool Available);
+public sealed record PutCategoryRequest(string? Name, string? Parent);
+public sealed record CategoryDto(string Slug, string Name, string? Parent);
 public sealed record PutProductRequest(string? Name, string? Description, string? Category, string? Brand, Dictionary<string, string>? Attributes, decimal? Price, string? Currency);
 
 /// <summary>The catalog (API.md, Catalog): search, product detail with ETag, admin upsert, category tree.</summary>
@@ -25,6 +27,7 @@ internal static class CatalogApi
         app.MapGet("/v1/products", SearchAsync).AllowAnonymous();
         app.MapGet("/v1/products/{sku}", GetAsync).AllowAnonymous();
         app.MapPut("/v1/products/{sku}", PutAsync).RequireAuthorization(Principals.AdminPolicy);
+        app.MapPut("/v1/categories/{**slug}", PutCategoryAsync).RequireAuthorization(Principals.AdminPolicy);
         app.MapGet("/v1/categories", async (PostgresCatalog catalog, CancellationToken cancellationToken) =>
             TypedResults.Ok(await catalog.GetCategoryTreeAsync(cancellationToken))).AllowAnonymous();
     }
@@ -93,6 +96,31 @@ internal static class CatalogApi
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["category"] = [$"There is no category '{body.Category}'."] });
         }
+    }
+
+    /// <summary>A slug is lower-case words of letters and digits joined by '-', its levels separated by '/': <c>books/fiction</c>.</summary>
+    private static bool IsCategorySlug(string? slug) =>
+        slug is { Length: > 0 and <= 100 } && slug.Split('/').All(level => level.Length > 0 && level.Split('-').All(word => word.Length > 0 && word.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c))));
+
+    private static async Task<Results<Created<CategoryDto>, Ok<CategoryDto>, ValidationProblem>> PutCategoryAsync(string slug, PutCategoryRequest body, PostgresCatalog catalog, CancellationToken cancellationToken)
+    {
+        var validation = new Validation()
+            .Require(IsCategorySlug(slug), "slug", "A category slug is lower-case letters and digits, words joined by '-', levels by '/' (e.g. books/fiction), at most 100 characters.")
+            .Require(body.Name is { Length: > 0 and <= 100 } && Validation.IsPlainText(body.Name), "name", "A name of 1 to 100 characters is required.")
+            .Require(body.Parent is null || IsCategorySlug(body.Parent), "parent", "parent is a category slug or null.");
+        if (!validation.IsValid)
+        {
+            return TypedResults.ValidationProblem(validation.Errors);
+        }
+        var category = new Category(slug, body.Name!, body.Parent);
+        var dto = new CategoryDto(slug, category.Name, category.Parent);
+        return await catalog.PutCategoryAsync(category, cancellationToken) switch
+        {
+            CategoryWrite.Created => TypedResults.Created($"/v1/categories/{slug}", dto),
+            CategoryWrite.Updated => TypedResults.Ok(dto),
+            CategoryWrite.UnknownParent => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["parent"] = [$"There is no category '{body.Parent}'."] }),
+            _ => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["parent"] = [$"'{body.Parent}' is '{slug}' or lies below it: the tree would have a cycle."] }),
+        };
     }
 
     private static async Task<bool> IsAvailableAsync(IGrainFactory grains, string sku) =>
