@@ -12,7 +12,7 @@ dotnet build src/FirstViscount.Silo -c Release --nologo -v quiet
 dotnet build src/FirstViscount.Cli -c Release --nologo -v quiet
 
 # The silos talk TLS to all three servers and verify their certificates against the local authority
-# deploy/services.sh made (docs/operations.md says how to use your own).
+# deploy/services.sh made (docs/OPERATIONS.md says how to use your own).
 ca=${FV_DATA_DIR:-$repo/.data}/tls/ca.crt
 postgres="Host=127.0.0.1;Port=15432;Username=firstviscount;Password=firstviscount;Database=firstviscount;SSL Mode=VerifyFull;Root Certificate=$ca"
 # The key that encrypts payer details at rest: made once, kept with the data, never in the repository.
@@ -73,7 +73,7 @@ FirstViscount is up.
   Redis          127.0.0.1:16379  (TLS on 16380)
   ClickHouse     http://127.0.0.1:18123, https://127.0.0.1:18443    (database firstviscount; the silos stream the event log into it)
   TLS            the silos use TLS to all three, verified against $ca
-  Backups        deploy/backup.sh (encrypted, WAL archived continuously; docs/operations.md)
+  Backups        deploy/backup.sh (encrypted, WAL archived continuously; docs/OPERATIONS.md)
   Analytics      http://127.0.0.1:5080/v1/analytics/sales?interval=day   (admin token; also top-products, funnel, freshness)
 Logs under $run. Stop everything with deploy/down.sh.
 TXT

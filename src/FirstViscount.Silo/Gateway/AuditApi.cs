@@ -10,7 +10,7 @@ public sealed record AuditRunDto(Guid RunId, DateTimeOffset StartedAt, DateTimeO
 /// <summary>The latest audit (null until one has run) and each retention job's last run.</summary>
 public sealed record AuditDto(AuditRunDto? LastRun, IReadOnlyList<RetentionRunView> Retention);
 
-/// <summary>Operations: the consistency auditor's latest report, for admins (docs/operations.md).</summary>
+/// <summary>Operations: the consistency auditor's latest report, for admins (docs/OPERATIONS.md).</summary>
 internal static class AuditApi
 {
     public static void MapAuditApi(this IEndpointRouteBuilder app) =>
