@@ -10,6 +10,9 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 
 deploy/services.sh up --replica
+# The OpenAPI test lints the served document with @redocly/cli (npm).
+FV_REDOCLY=$(deploy/lib/redocly.sh)
+export FV_REDOCLY
 dotnet build FirstViscount.sln -c Release -warnaserror --nologo -v quiet
 
 log=$(mktemp)

@@ -60,7 +60,7 @@ public static class SiloHostApp
             .AddPolicy(Principals.CustomerPolicy, policy => policy.RequireAuthenticatedUser())
             .AddPolicy(Principals.AdminPolicy, policy => policy.RequireRole("admin"));
         builder.Services.AddRateLimiter(options => RateLimits.Configure(options, configuration));
-        builder.Services.AddOpenApi("v1");
+        builder.Services.AddOpenApi("v1", OpenApiConventions.Add);
 
         var health = builder.Services.AddHealthChecks().AddCheck<SiloReadinessCheck>("membership", tags: ["ready"]);
         if (postgres is not null)
@@ -85,7 +85,7 @@ public static class SiloHostApp
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).DisableRateLimiting();
         app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = HealthReportWriter.WriteAsync })
             .DisableRateLimiting();
-        app.MapGet("/", (ILocalSiloDetails silo) => Results.Text($"FirstViscount silo {silo.SiloAddress}\n"));
+        app.MapGet("/", (ILocalSiloDetails silo) => Results.Text($"FirstViscount silo {silo.SiloAddress}\n")).ExcludeFromDescription();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.UseSwaggerUI(options => options.SwaggerEndpoint("/openapi/v1.json", "FirstViscount v1"));
         app.MapAccountsApi();

@@ -15,11 +15,12 @@ internal static class AccountsApi
 {
     public static void MapAccountsApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/customers", RegisterAsync).AllowAnonymous();
-        app.MapPost("/v1/auth/token", IssueTokenAsync).AllowAnonymous();
-        var me = app.MapGroup("/v1/customers/me").RequireAuthorization(Principals.CustomerPolicy);
-        me.MapGet("", GetMeAsync);
-        me.MapPut("/preferences", SetPreferencesAsync);
+        app.MapPost("/v1/customers", RegisterAsync).AllowAnonymous().WithTags("Accounts").WithName("RegisterCustomer").WithSummary("Register a customer");
+        app.MapPost("/v1/auth/token", IssueTokenAsync).AllowAnonymous().WithTags("Accounts").WithName("IssueToken").WithSummary("Get a bearer token for an e-mail and password")
+            .Produces<Microsoft.AspNetCore.Authentication.BearerToken.AccessTokenResponse>().ProducesProblem(StatusCodes.Status401Unauthorized);
+        var me = app.MapGroup("/v1/customers/me").RequireAuthorization(Principals.CustomerPolicy).WithTags("Accounts");
+        me.MapGet("", GetMeAsync).WithName("GetMe").WithSummary("The signed-in customer");
+        me.MapPut("/preferences", SetPreferencesAsync).WithName("SetPreferences").WithSummary("Replace the customer's preferences");
     }
 
     private static async Task<Results<Created<RegisteredCustomer>, ValidationProblem, ProblemHttpResult>> RegisterAsync(

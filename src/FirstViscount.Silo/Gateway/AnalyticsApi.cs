@@ -12,11 +12,13 @@ internal static class AnalyticsApi
 
     public static void MapAnalyticsApi(this IEndpointRouteBuilder app)
     {
-        var analytics = app.MapGroup("/v1/analytics").RequireAuthorization(Principals.AdminPolicy);
-        analytics.MapGet("/sales", SalesAsync);
-        analytics.MapGet("/top-products", TopProductsAsync);
-        analytics.MapGet("/funnel", FunnelAsync);
-        analytics.MapGet("/freshness", async (AnalyticsQueries queries, CancellationToken cancellationToken) => TypedResults.Ok(await queries.FreshnessAsync(cancellationToken)));
+        var analytics = app.MapGroup("/v1/analytics").RequireAuthorization(Principals.AdminPolicy).WithTags("Analytics")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        analytics.MapGet("/sales", SalesAsync).WithName("GetSales").WithSummary("Confirmed sales per hour or day");
+        analytics.MapGet("/top-products", TopProductsAsync).WithName("GetTopProducts").WithSummary("The best-selling products by revenue");
+        analytics.MapGet("/funnel", FunnelAsync).WithName("GetFunnel").WithSummary("Carts created, checkouts started and how orders ended");
+        analytics.MapGet("/freshness", async (AnalyticsQueries queries, CancellationToken cancellationToken) => TypedResults.Ok(await queries.FreshnessAsync(cancellationToken)))
+            .WithName("GetFreshness").WithSummary("How far analytics are behind the event log");
     }
 
     private static async Task<Results<Ok<IReadOnlyList<SalesBucket>>, ValidationProblem>> SalesAsync(string? from, string? to, string? interval,

@@ -14,7 +14,8 @@ public sealed record AuditDto(AuditRunDto? LastRun, IReadOnlyList<RetentionRunVi
 internal static class AuditApi
 {
     public static void MapAuditApi(this IEndpointRouteBuilder app) =>
-        app.MapGet("/v1/admin/audit", LatestAsync).RequireAuthorization(Principals.AdminPolicy);
+        app.MapGet("/v1/admin/audit", LatestAsync).RequireAuthorization(Principals.AdminPolicy)
+            .WithTags("Operations").WithName("GetAudit").WithSummary("The consistency audit's latest run and the retention jobs' last runs");
 
     private static async Task<Ok<AuditDto>> LatestAsync(NpgsqlDataSource postgres, CancellationToken cancellationToken)
     {

@@ -12,15 +12,17 @@ internal static class CartApi
 {
     public static void MapCartApi(this IEndpointRouteBuilder app)
     {
-        var cart = app.MapGroup("/v1/cart").RequireAuthorization(Principals.CustomerPolicy);
-        cart.MapGet("", async (HttpContext http, IGrainFactory grains) => TypedResults.Ok(ToDto(await Cart(http, grains).Get())));
-        cart.MapPut("/items/{sku}", SetItemAsync);
-        cart.MapDelete("/items/{sku}", async (string sku, HttpContext http, IGrainFactory grains) => TypedResults.Ok(ToDto(await Cart(http, grains).RemoveItem(sku))));
+        var cart = app.MapGroup("/v1/cart").RequireAuthorization(Principals.CustomerPolicy).WithTags("Cart");
+        cart.MapGet("", async (HttpContext http, IGrainFactory grains) => TypedResults.Ok(ToDto(await Cart(http, grains).Get())))
+            .WithName("GetCart").WithSummary("The customer's cart");
+        cart.MapPut("/items/{sku}", SetItemAsync).WithName("SetCartItem").WithSummary("Set a product's quantity in the cart (0 removes it)");
+        cart.MapDelete("/items/{sku}", async (string sku, HttpContext http, IGrainFactory grains) => TypedResults.Ok(ToDto(await Cart(http, grains).RemoveItem(sku))))
+            .WithName("RemoveCartItem").WithSummary("Remove a product from the cart");
         cart.MapDelete("", async (HttpContext http, IGrainFactory grains) =>
         {
             await Cart(http, grains).Clear();
             return TypedResults.NoContent();
-        });
+        }).WithName("ClearCart").WithSummary("Empty the cart");
     }
 
     internal static CartDto ToDto(CartView cart) =>

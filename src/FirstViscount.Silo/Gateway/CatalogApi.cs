@@ -24,12 +24,13 @@ internal static class CatalogApi
 
     public static void MapCatalogApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/products", SearchAsync).AllowAnonymous();
-        app.MapGet("/v1/products/{sku}", GetAsync).AllowAnonymous();
-        app.MapPut("/v1/products/{sku}", PutAsync).RequireAuthorization(Principals.AdminPolicy);
-        app.MapPut("/v1/categories/{**slug}", PutCategoryAsync).RequireAuthorization(Principals.AdminPolicy);
+        app.MapGet("/v1/products", SearchAsync).AllowAnonymous().WithTags("Catalog").WithName("SearchProducts").WithSummary("Search products by text, category and price");
+        app.MapGet("/v1/products/{sku}", GetAsync).AllowAnonymous().WithTags("Catalog").WithName("GetProduct").WithSummary("A product, with an ETag");
+        app.MapPut("/v1/products/{sku}", PutAsync).RequireAuthorization(Principals.AdminPolicy).WithTags("Catalog").WithName("PutProduct").WithSummary("Create or update a product");
+        app.MapPut("/v1/categories/{**slug}", PutCategoryAsync).RequireAuthorization(Principals.AdminPolicy).WithTags("Catalog").WithName("PutCategory").WithSummary("Create or update a category");
         app.MapGet("/v1/categories", async (PostgresCatalog catalog, CancellationToken cancellationToken) =>
-            TypedResults.Ok(await catalog.GetCategoryTreeAsync(cancellationToken))).AllowAnonymous();
+            TypedResults.Ok(await catalog.GetCategoryTreeAsync(cancellationToken))).AllowAnonymous()
+            .WithTags("Catalog").WithName("GetCategories").WithSummary("The category tree");
     }
 
     private static async Task<Results<Ok<ProductPageDto>, ValidationProblem>> SearchAsync(

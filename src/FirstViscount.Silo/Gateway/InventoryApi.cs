@@ -11,15 +11,17 @@ internal static class InventoryApi
 {
     public static void MapInventoryApi(this IEndpointRouteBuilder app)
     {
-        var inventory = app.MapGroup("/v1/inventory/{sku}").RequireAuthorization(Principals.AdminPolicy);
-        inventory.MapGet("", async (string sku, IGrainFactory grains) => TypedResults.Ok(await grains.GetGrain<IInventorySkuGrain>(sku).GetLevels()));
-        inventory.MapPost("/adjustments", AdjustAsync);
-        inventory.MapGet("/movements", MovementsAsync);
+        var inventory = app.MapGroup("/v1/inventory/{sku}").RequireAuthorization(Principals.AdminPolicy).WithTags("Inventory");
+        inventory.MapGet("", async (string sku, IGrainFactory grains) => TypedResults.Ok(await grains.GetGrain<IInventorySkuGrain>(sku).GetLevels()))
+            .WithName("GetStockLevels").WithSummary("A SKU's stock levels");
+        inventory.MapPost("/adjustments", AdjustAsync).WithName("AdjustStock").WithSummary("Receive or write off stock");
+        inventory.MapGet("/movements", MovementsAsync).WithName("GetStockMovements").WithSummary("A SKU's movement history");
     }
 
     /// <summary>SKUs at or below their reorder point, from the inventory-levels read model (needs PostgreSQL).</summary>
     public static void MapInventoryAlertsApi(this IEndpointRouteBuilder app) =>
-        app.MapGet("/v1/inventory/alerts", AlertsAsync).RequireAuthorization(Principals.AdminPolicy);
+        app.MapGet("/v1/inventory/alerts", AlertsAsync).RequireAuthorization(Principals.AdminPolicy)
+            .WithTags("Inventory").WithName("GetStockAlerts").WithSummary("SKUs at or below their reorder point");
 
     private static async Task<Results<Ok<IReadOnlyList<InventoryAlert>>, ValidationProblem>> AlertsAsync(string? page, InventoryLevels levels, CancellationToken cancellationToken)
     {

@@ -11,7 +11,8 @@ public sealed record ClusterDto(string ClusterId, IReadOnlyList<SiloDto> Silos);
 internal static class OperationsApi
 {
     public static void MapOperationsApi(this IEndpointRouteBuilder app) =>
-        app.MapGet("/v1/admin/cluster", ClusterAsync).RequireAuthorization(Principals.AdminPolicy);
+        app.MapGet("/v1/admin/cluster", ClusterAsync).RequireAuthorization(Principals.AdminPolicy)
+            .WithTags("Operations").WithName("GetCluster").WithSummary("The cluster's silos");
 
     private static async Task<Ok<ClusterDto>> ClusterAsync(IGrainFactory grains, IOptions<ClusterOptions> cluster)
     {

@@ -22,16 +22,18 @@ internal static class OrdersApi
 {
     public static void MapOrdersApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/checkout", CheckoutAsync).RequireAuthorization(Principals.CustomerPolicy);
-        var orders = app.MapGroup("/v1/orders").RequireAuthorization(Principals.CustomerPolicy);
-        orders.MapGet("", ListAsync);
+        app.MapPost("/v1/checkout", CheckoutAsync).RequireAuthorization(Principals.CustomerPolicy).WithTags("Orders").WithName("Checkout").WithSummary("Check the cart out into an order");
+        var orders = app.MapGroup("/v1/orders").RequireAuthorization(Principals.CustomerPolicy).WithTags("Orders");
+        orders.MapGet("", ListAsync).WithName("ListOrders").WithSummary("The customer's orders, newest first");
         orders.MapGet("/{orderId}", async Task<Results<Ok<OrderDto>, NotFound>> (string orderId, HttpContext http, IGrainFactory grains) =>
-            await VisibleOrderAsync(orderId, http, grains) is { } order ? TypedResults.Ok(ToDto(order)) : TypedResults.NotFound());
-        orders.MapPost("/{orderId}/cancel", CancelAsync);
+            await VisibleOrderAsync(orderId, http, grains) is { } order ? TypedResults.Ok(ToDto(order)) : TypedResults.NotFound())
+            .WithName("GetOrder").WithSummary("An order");
+        orders.MapPost("/{orderId}/cancel", CancelAsync).WithName("CancelOrder").WithSummary("Cancel an order that has not been paid for yet");
         orders.MapGet("/{orderId}/events", async Task<Results<Ok<OrderEventDto[]>, NotFound>> (string orderId, HttpContext http, IGrainFactory grains) =>
             await VisibleOrderAsync(orderId, http, grains) is null
                 ? TypedResults.NotFound()
-                : TypedResults.Ok((await grains.GetGrain<IOrderGrain>(orderId).History()).Select(ToDto).ToArray()));
+                : TypedResults.Ok((await grains.GetGrain<IOrderGrain>(orderId).History()).Select(ToDto).ToArray()))
+            .WithName("GetOrderEvents").WithSummary("An order's audit trail");
     }
 
     private static async Task<Results<Accepted<CheckoutAccepted>, ValidationProblem, ProblemHttpResult>> CheckoutAsync(

@@ -15,7 +15,8 @@ internal static class UnconfiguredRoutes
     {
         foreach (var pattern in patterns)
         {
-            app.MapMethods(pattern, ["GET", "POST", "PUT", "DELETE"], () => TypedResults.Problem(statusCode: 503, title: title, detail: detail));
+            app.MapMethods(pattern, ["GET", "POST", "PUT", "DELETE"], () => TypedResults.Problem(statusCode: 503, title: title, detail: detail))
+                .ExcludeFromDescription(); // not part of the API: what a silo without the dependency answers
         }
     }
 }
