@@ -1,3 +1,4 @@
+using Orleans.Dashboard;
 using FirstViscount.Analytics.Retention;
 using FirstViscount.Analytics.Sink;
 using FirstViscount.Audit;
@@ -45,6 +46,7 @@ internal static class SiloConfiguration
             silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: serviceId, clusterId: clusterId);
         }
         silo.UseFirstViscountClusterTimings(configuration);
+        silo.AddDashboard(); // the Orleans dashboard, served at /dashboard to admins (SiloHostApp)
         silo.AddFirstViscountCommerce(commerce =>
         {
             commerce.PostgresConnectionStrings.AddRange(postgres);

@@ -1,3 +1,4 @@
+using Orleans.Dashboard;
 using System.Text.Json.Serialization;
 using FirstViscount.SiloHost.Gateway;
 using Microsoft.AspNetCore.Authentication.BearerToken;
@@ -88,6 +89,7 @@ public static class SiloHostApp
         app.MapGet("/", (ILocalSiloDetails silo) => Results.Text($"FirstViscount silo {silo.SiloAddress}\n")).ExcludeFromDescription();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.UseSwaggerUI(options => options.SwaggerEndpoint("/openapi/v1.json", "FirstViscount v1"));
+        app.MapOrleansDashboard("/dashboard").RequireAuthorization(Principals.AdminPolicy).ExcludeFromDescription();
         app.MapAccountsApi();
         app.MapCartApi();
         app.MapInventoryApi();

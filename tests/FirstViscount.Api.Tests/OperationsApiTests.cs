@@ -27,6 +27,22 @@ public sealed class OperationsApiTests(GatewayCluster cluster)
     }
 
     [Fact]
+    public async Task The_orleans_dashboard_answers_an_admin_with_the_clusters_silos_and_refuses_a_customer()
+    {
+        using var admin = cluster.Client(0, await cluster.AdminTokenAsync());
+        using var customer = cluster.Client(0, (await cluster.NewCustomerAsync()).Token);
+
+        var page = await admin.GetAsync("/dashboard/");
+        var counters = await admin.GetFromJsonAsync<JsonElement>("/dashboard/DashboardCounters");
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("<html", await page.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+        Assert.True(counters.GetProperty("totalActiveHostCount").GetInt32() >= 2, counters.ToString());
+        Assert.Equal(HttpStatusCode.Forbidden, (await customer.GetAsync("/dashboard/DashboardCounters")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await cluster.Client(1).GetAsync("/dashboard/")).StatusCode);
+    }
+
+    [Fact]
     public async Task The_audit_route_shows_the_latest_recorded_audit_with_its_findings()
     {
         var now = DateTimeOffset.UtcNow;
