@@ -1,5 +1,5 @@
 using FirstViscount.Commerce;
-using OpenTelemetry;
+using Npgsql;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -7,52 +7,54 @@ using OpenTelemetry.Trace;
 namespace FirstViscount.SiloHost;
 
 /// <summary>
-/// Traces (HTTP requests, Orleans grain calls, SQL) and metrics (requests, Orleans's grain calls and activations, checkout outcomes)
-/// exported by OTLP when OpenTelemetry:Endpoint is set; logs always carry the trace and span ids.
+/// OpenTelemetry through its hosting package: traces of HTTP requests (in and out), Orleans grain calls, SQL and Redis
+/// commands; metrics of the same plus the runtime and the domain's own meters. Metrics are always scraped at
+/// /metrics (Prometheus text, admins only); both signals go to an OTLP collector when OpenTelemetry:Endpoint is set.
+/// Logs always carry the trace and span ids.
 /// </summary>
 internal static class Observability
 {
-    public static void Configure(WebApplicationBuilder builder, string instance)
+    /// <summary>The meters of the project (and Orleans's), exported beside the instrumentations'.</summary>
+    private static readonly string[] Meters =
+    [
+        "Microsoft.Orleans", CommerceTelemetry.Name, FirstViscount.Commerce.Catalog.ReplicaLagMonitor.MeterName,
+        FirstViscount.Analytics.Sink.ClickHouseDelivery.MeterName, FirstViscount.Audit.AuditMetrics.MeterName,
+    ];
+
+    public static void Configure(WebApplicationBuilder builder, string instance, bool hasRedis)
     {
         builder.Logging.Configure(options => options.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
-        if (builder.Configuration["OpenTelemetry:Endpoint"] is not { Length: > 0 } endpoint)
-        {
-            return;
-        }
-        var resource = ResourceBuilder.CreateDefault().AddService("firstviscount-silo", serviceInstanceId: instance);
-        var tracing = Sdk.CreateTracerProviderBuilder()
-            .SetResourceBuilder(resource)
-            .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", "Npgsql", "Microsoft.AspNetCore")
-            .AddOtlpExporter(options => Use(options, endpoint, "traces"))
-            .Build();
-        var metrics = Sdk.CreateMeterProviderBuilder()
-            .SetResourceBuilder(resource)
-            .AddMeter("Microsoft.Orleans", CommerceTelemetry.Name, FirstViscount.Commerce.Catalog.ReplicaLagMonitor.MeterName, FirstViscount.Analytics.Sink.ClickHouseDelivery.MeterName,
-                FirstViscount.Audit.AuditMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Npgsql")
-            .AddOtlpExporter(options => Use(options, endpoint, "metrics"))
-            .Build();
-        builder.Services.AddHostedService(_ => new TelemetryFlush(tracing, metrics));
-    }
-
-    /// <summary>Owns the providers: what is still buffered is exported when the host stops.</summary>
-    private sealed class TelemetryFlush(TracerProvider tracing, MeterProvider metrics) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken)
-        {
-            tracing.ForceFlush(5_000);
-            metrics.ForceFlush(5_000);
-            tracing.Dispose();
-            metrics.Dispose();
-            return Task.CompletedTask;
-        }
+        var endpoint = builder.Configuration["OpenTelemetry:Endpoint"] is { Length: > 0 } configured ? configured.TrimEnd('/') : null;
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("firstviscount-silo", serviceInstanceId: instance))
+            .WithTracing(tracing =>
+            {
+                tracing.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddNpgsql()
+                    .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application");
+                if (hasRedis)
+                {
+                    tracing.AddRedisInstrumentation(); // the silo's shared IConnectionMultiplexer, from the services
+                }
+                if (endpoint is not null)
+                {
+                    tracing.AddOtlpExporter(options => Use(options, endpoint, "traces"));
+                }
+            })
+            .WithMetrics(metrics =>
+            {
+                metrics.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddRuntimeInstrumentation().AddNpgsqlInstrumentation()
+                    .AddMeter(Meters).AddPrometheusExporter();
+                if (endpoint is not null)
+                {
+                    metrics.AddOtlpExporter(options => Use(options, endpoint, "metrics"));
+                }
+            });
     }
 
     /// <summary>OTLP over HTTP/protobuf (a collector's port 4318): the signal's path follows the configured base address.</summary>
     private static void Use(OpenTelemetry.Exporter.OtlpExporterOptions options, string endpoint, string signal)
     {
         options.Protocol = OpenTelemetry.Exporter.OtlpExportProtocol.HttpProtobuf;
-        options.Endpoint = new Uri($"{endpoint.TrimEnd('/')}/v1/{signal}");
+        options.Endpoint = new Uri($"{endpoint}/v1/{signal}");
     }
 }

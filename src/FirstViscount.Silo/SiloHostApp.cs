@@ -23,7 +23,7 @@ public static class SiloHostApp
             kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
             kestrel.Limits.MaxRequestLineSize = 32 * 1024; // long queries reach validation and get a problem, not a bare 414
         });
-        Observability.Configure(builder, configuration["Urls"] ?? "silo");
+        Observability.Configure(builder, configuration["Urls"] ?? "silo", hasRedis: redis is not null);
         if (postgres is not null)
         {
             builder.Services.AddSingleton(services => new IdempotencyKeys(services.GetRequiredService<NpgsqlDataSource>()));
@@ -89,6 +89,7 @@ public static class SiloHostApp
         app.MapGet("/", (ILocalSiloDetails silo) => Results.Text($"FirstViscount silo {silo.SiloAddress}\n")).ExcludeFromDescription();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.UseSwaggerUI(options => options.SwaggerEndpoint("/openapi/v1.json", "FirstViscount v1"));
+        app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(Principals.AdminPolicy).DisableRateLimiting();
         app.MapOrleansDashboard("/dashboard").RequireAuthorization(Principals.AdminPolicy).ExcludeFromDescription();
         app.MapAccountsApi();
         app.MapCartApi();

@@ -27,6 +27,20 @@ public sealed class OperationsApiTests(GatewayCluster cluster)
     }
 
     [Fact]
+    public async Task Metrics_are_scraped_at_metrics_by_an_admin_in_prometheus_text_with_the_http_orleans_and_runtime_meters()
+    {
+        using var admin = cluster.Client(1, await cluster.AdminTokenAsync());
+        await admin.GetAsync("/v1/categories"); // at least one request measured
+
+        var scrape = await admin.GetStringAsync("/metrics");
+
+        Assert.Contains("# TYPE http_server_request_duration_seconds histogram", scrape);
+        Assert.Contains("orleans_", scrape);
+        Assert.Contains("dotnet_gc_", scrape);
+        Assert.Equal(HttpStatusCode.Forbidden, (await cluster.Client(1, (await cluster.NewCustomerAsync()).Token).GetAsync("/metrics")).StatusCode);
+    }
+
+    [Fact]
     public async Task The_orleans_dashboard_answers_an_admin_with_the_clusters_silos_and_refuses_a_customer()
     {
         using var admin = cluster.Client(0, await cluster.AdminTokenAsync());
