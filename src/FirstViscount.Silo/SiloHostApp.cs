@@ -1,7 +1,8 @@
 using Orleans.Dashboard;
 using System.Text.Json.Serialization;
 using FirstViscount.SiloHost.Gateway;
-using Microsoft.AspNetCore.Authentication.BearerToken;
+using FirstViscount.SiloHost.Gateway.Tokens;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.DataProtection;
 using Npgsql;
 
@@ -55,8 +56,28 @@ public static class SiloHostApp
             builder.Services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
                 .Configure<NpgsqlDataSource>((options, dataSource) => options.XmlRepository = new PostgresKeyRing(dataSource));
         }
-        builder.Services.AddAuthentication(BearerTokenDefaults.AuthenticationScheme)
-            .AddBearerToken(options => options.BearerTokenExpiration = TimeSpan.FromHours(1));
+        // JWT bearer tokens signed with keys every silo shares (signing_keys in PostgreSQL; in memory without it).
+        var tokenOptions = configuration.GetSection("Auth").Get<TokenOptions>() ?? new TokenOptions();
+        builder.Services.AddSingleton(tokenOptions);
+        builder.Services.AddSingleton<ISigningKeyStore>(services => postgres is null
+            ? new InMemorySigningKeyStore()
+            : new PostgresSigningKeyStore(services.GetRequiredService<NpgsqlDataSource>()));
+        builder.Services.AddSingleton(services => new SigningKeyRing(services.GetRequiredService<ISigningKeyStore>(), tokenOptions, TimeProvider.System));
+        builder.Services.AddSingleton(services => new TokenIssuer(services.GetRequiredService<SigningKeyRing>(), tokenOptions, TimeProvider.System));
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
+        {
+            options.MapInboundClaims = false;
+            options.TokenValidationParameters = new Microsoft.IdentityModel.Tokens.TokenValidationParameters
+            {
+                ValidIssuer = TokenOptions.Issuer,
+                ValidAudience = TokenOptions.Audience,
+                NameClaimType = TokenIssuer.Claims.Subject,
+                RoleClaimType = TokenIssuer.Claims.Role,
+                ClockSkew = TimeSpan.FromSeconds(30),
+            };
+        });
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<SigningKeyRing>((options, ring) => options.ConfigurationManager = ring);
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Principals.CustomerPolicy, policy => policy.RequireAuthenticatedUser())
             .AddPolicy(Principals.AdminPolicy, policy => policy.RequireRole("admin"));

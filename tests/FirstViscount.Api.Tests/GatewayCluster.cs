@@ -19,6 +19,9 @@ public sealed class GatewayCluster : IAsyncLifetime
 
     public IReadOnlyList<Uri> Gateways { get; private set; } = [];
 
+    /// <summary>A silo's services (its signing-key ring, for example).</summary>
+    public IServiceProvider Services(int silo) => silos[silo].Services;
+
     public async Task InitializeAsync()
     {
         var clusterId = $"api-{Guid.NewGuid():N}";

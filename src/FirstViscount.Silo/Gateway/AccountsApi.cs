@@ -1,6 +1,6 @@
 using FirstViscount.Commerce.Accounts;
 using FirstViscount.Commerce.Registration;
-using Microsoft.AspNetCore.Authentication.BearerToken;
+using FirstViscount.SiloHost.Gateway.Tokens;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FirstViscount.SiloHost.Gateway;
@@ -17,7 +17,7 @@ internal static class AccountsApi
     {
         app.MapPost("/v1/customers", RegisterAsync).AllowAnonymous().WithTags("Accounts").WithName("RegisterCustomer").WithSummary("Register a customer");
         app.MapPost("/v1/auth/token", IssueTokenAsync).AllowAnonymous().WithTags("Accounts").WithName("IssueToken").WithSummary("Get a bearer token for an e-mail and password")
-            .Produces<Microsoft.AspNetCore.Authentication.BearerToken.AccessTokenResponse>().ProducesProblem(StatusCodes.Status401Unauthorized);
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
         var me = app.MapGroup("/v1/customers/me").RequireAuthorization(Principals.CustomerPolicy).WithTags("Accounts");
         me.MapGet("", GetMeAsync).WithName("GetMe").WithSummary("The signed-in customer");
         me.MapPut("/preferences", SetPreferencesAsync).WithName("SetPreferences").WithSummary("Replace the customer's preferences");
@@ -46,7 +46,7 @@ internal static class AccountsApi
         };
     }
 
-    private static async Task<Results<SignInHttpResult, ValidationProblem, ProblemHttpResult>> IssueTokenAsync(TokenRequest body, IAccountStore accounts)
+    private static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> IssueTokenAsync(TokenRequest body, IAccountStore accounts, TokenIssuer tokens)
     {
         if (string.IsNullOrEmpty(body.Email) || string.IsNullOrEmpty(body.Password))
         {
@@ -57,7 +57,7 @@ internal static class AccountsApi
         {
             return TypedResults.Problem(statusCode: 401, title: "The e-mail address or password is wrong.");
         }
-        return TypedResults.SignIn(Principals.For(account.CustomerId, account.Email, account.Role), authenticationScheme: BearerTokenDefaults.AuthenticationScheme);
+        return TypedResults.Ok(await tokens.IssueAsync(account.CustomerId, account.Email, account.Role));
     }
 
     private static async Task<Results<Ok<CustomerProfile>, NotFound>> GetMeAsync(HttpContext http, IAccountStore accounts, IPreferencesStore preferences)
