@@ -30,7 +30,7 @@ public sealed class SigningKeyRing(ISigningKeyStore store, TokenOptions options,
     /// <summary>A new key signs only once every silo's cache has had time to read it, so no silo meets a kid it does not know.</summary>
     public static readonly TimeSpan PublishedAfter = CacheFor + TimeSpan.FromSeconds(10);
     private readonly SemaphoreSlim reading = new(1, 1);
-    private (IReadOnlyList<StoredSigningKey> Keys, OpenIdConnectConfiguration Configuration, DateTimeOffset ReadAt)? cached;
+    private volatile KeysRead? cached; // a reference, so requests read it whole while another thread replaces it
 
     /// <summary>
     /// The key to sign with now: the newest key every silo has had time to read (older than the one-minute cache), or
@@ -80,7 +80,7 @@ public sealed class SigningKeyRing(ISigningKeyStore store, TokenOptions options,
             {
                 configuration.SigningKeys.Add(SecurityKey(key));
             }
-            cached = (keys, configuration, now);
+            cached = new KeysRead(keys, configuration, now);
             return (keys, configuration);
         }
         finally
@@ -95,4 +95,6 @@ public sealed class SigningKeyRing(ISigningKeyStore store, TokenOptions options,
         ecdsa.ImportPkcs8PrivateKey(key.PrivateKey, out _);
         return new ECDsaSecurityKey(ecdsa) { KeyId = key.Kid };
     }
+
+    private sealed record KeysRead(IReadOnlyList<StoredSigningKey> Keys, OpenIdConnectConfiguration Configuration, DateTimeOffset ReadAt);
 }
