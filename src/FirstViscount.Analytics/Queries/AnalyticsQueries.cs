@@ -17,20 +17,15 @@ public sealed class AnalyticsQueries(SalesRollup rollup, ClickHouseClient clickH
     public async Task<IReadOnlyList<SalesBucket>> SalesAsync(DateTimeOffset from, DateTimeOffset to, SalesInterval interval, CancellationToken cancellationToken = default)
     {
         var (start, end) = (from.UtcDateTime, to.UtcDateTime);
-        var rolledFrom = CeilingHour(start);
-        var rolledTo = Min(SalesRollup.HourOf(to), await rollup.TrustedUntilAsync(cancellationToken));
+        var (rolledFrom, rolledTo, facts) = await SplitAtRollupsAsync(from, to, cancellationToken);
         var totals = new Dictionary<DateTime, SalesBucket>();
         if (rolledFrom < rolledTo)
         {
             Add(totals, await clickHouse.QueryAsync(ClickHouseSql.Format(
                 $"SELECT {BucketOf("hour", interval)} AS b, sum(orders), sum(units), sum(revenue) FROM fv_sales_hourly FINAL WHERE hour >= {{0}} AND hour < {{1}} GROUP BY b",
                 rolledFrom, rolledTo), cancellationToken));
-            Add(totals, await RawSalesAsync(interval, cancellationToken, (start, rolledFrom), (rolledTo, end)));
         }
-        else
-        {
-            Add(totals, await RawSalesAsync(interval, cancellationToken, (start, end)));
-        }
+        Add(totals, await RawSalesAsync(interval, cancellationToken, facts));
         var buckets = new List<SalesBucket>();
         for (var bucket = interval == SalesInterval.Hour ? SalesRollup.HourOf(from) : start.Date; bucket < end; bucket = Next(bucket, interval))
         {
@@ -62,9 +57,7 @@ public sealed class AnalyticsQueries(SalesRollup rollup, ClickHouseClient clickH
     /// </summary>
     public async Task<Funnel> FunnelAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
     {
-        var (start, end) = (from.UtcDateTime, to.UtcDateTime);
-        var rolledFrom = CeilingHour(start);
-        var rolledTo = Min(SalesRollup.HourOf(to), await rollup.TrustedUntilAsync(cancellationToken));
+        var (rolledFrom, rolledTo, facts) = await SplitAtRollupsAsync(from, to, cancellationToken);
         var parts = new List<Funnel>();
         if (rolledFrom < rolledTo)
         {
@@ -72,15 +65,26 @@ public sealed class AnalyticsQueries(SalesRollup rollup, ClickHouseClient clickH
                 "SELECT sum(carts_created), sum(placed), sum(confirmed), sum(cancelled), sum(failed) FROM fv_funnel_hourly FINAL WHERE hour >= {0} AND hour < {1}",
                 rolledFrom, rolledTo), cancellationToken))[0];
             parts.Add(new Funnel(Long(rolled[0]), Long(rolled[1]), Long(rolled[2]), Long(rolled[3]), Long(rolled[4])));
-            parts.Add(await RawFunnelAsync(start, rolledFrom, cancellationToken));
-            parts.Add(await RawFunnelAsync(rolledTo, end, cancellationToken));
         }
-        else
+        foreach (var (factsFrom, factsTo) in facts)
         {
-            parts.Add(await RawFunnelAsync(start, end, cancellationToken));
+            parts.Add(await RawFunnelAsync(factsFrom, factsTo, cancellationToken));
         }
         return new Funnel(parts.Sum(p => p.CartsCreated), parts.Sum(p => p.CheckoutsStarted), parts.Sum(p => p.OrdersConfirmed),
             parts.Sum(p => p.OrdersCancelled), parts.Sum(p => p.OrdersFailed));
+    }
+
+    /// <summary>
+    /// Splits [from, to) into the whole hours the hourly roll-ups answer for (those closed before the earliest dirty hour;
+    /// empty when none) and the parts before and after them, which the facts answer for.
+    /// </summary>
+    private async Task<(DateTime RolledFrom, DateTime RolledTo, (DateTime From, DateTime To)[] Facts)> SplitAtRollupsAsync(
+        DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var (start, end) = (from.UtcDateTime, to.UtcDateTime);
+        var rolledFrom = CeilingHour(start);
+        var rolledTo = Min(SalesRollup.HourOf(to), await rollup.TrustedUntilAsync(cancellationToken));
+        return rolledFrom < rolledTo ? (rolledFrom, rolledTo, [(start, rolledFrom), (rolledTo, end)]) : (rolledFrom, rolledFrom, [(start, end)]);
     }
 
     private async Task<Funnel> RawFunnelAsync(DateTime from, DateTime to, CancellationToken cancellationToken)

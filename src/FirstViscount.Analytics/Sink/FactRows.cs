@@ -38,10 +38,14 @@ internal sealed class FactRows
         var dot = type.IndexOf('.');
         var family = dot < 0 ? "" : type[..dot];
         var kind = type[(dot + 1)..];
-        var at = recorded.RecordedAt;
-        if (family.SequenceEqual("order"))
+        if (family is not ("order" or "inventory" or "payment" or "cart"))
         {
-            var e = Payload.Parse(recorded.Payload);
+            return; // not an analytics fact (accounts, sagas, ...)
+        }
+        var at = recorded.RecordedAt;
+        var e = Payload.Parse(recorded.Payload);
+        if (family is "order")
+        {
             var units = 0;
             foreach (var line in e.Lines)
             {
@@ -50,7 +54,7 @@ internal sealed class FactRows
             Orders.Id(recorded.EventId).Number(recorded.Position).Text(e.OrderId).Text(e.CustomerId).Text(recorded.Type)
                 .Number(units).Number(e.Total).Text(e.Currency).Time(at).EndRow();
             RollupHours.Add(SalesRollup.HourOf(at));
-            if (kind.SequenceEqual("confirmed"))
+            if (kind is "confirmed")
             {
                 for (var number = 0; number < e.Lines.Count; number++)
                 {
@@ -60,26 +64,22 @@ internal sealed class FactRows
                 }
             }
         }
-        else if (family.SequenceEqual("inventory"))
+        else if (family is "inventory")
         {
-            var e = Payload.Parse(recorded.Payload);
             Movements.Id(recorded.EventId).Text(e.Sku).Text(kind).Number(e.Quantity).Text(e.OrderId).Time(at).EndRow();
         }
-        else if (family.SequenceEqual("payment"))
+        else if (family is "payment")
         {
-            var e = Payload.Parse(recorded.Payload);
             Payments.Id(recorded.EventId).Text(e.PaymentId).Text(e.OrderId).Text(kind).Number(e.Amount).Text(e.Currency).Time(at).EndRow();
         }
-        else if (family.SequenceEqual("cart"))
+        else
         {
-            var e = Payload.Parse(recorded.Payload);
             CartActivity.Id(recorded.EventId).Text(e.CartId).Text(kind).Text(e.Sku).Number(e.Quantity).Time(at).EndRow();
-            if (kind.SequenceEqual("created"))
+            if (kind is "created")
             {
                 RollupHours.Add(SalesRollup.HourOf(at));
             }
         }
-        // else: not an analytics fact (accounts, sagas, ...)
     }
 
     private sealed record Line(string Sku, int Quantity, decimal UnitPrice);

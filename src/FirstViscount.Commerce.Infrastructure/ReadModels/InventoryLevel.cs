@@ -5,7 +5,10 @@ namespace FirstViscount.Commerce.ReadModels;
 
 /// <summary>One SKU in the inventory-levels read model, and how an event of its ledger changes it.</summary>
 public sealed record InventoryLevel(string Sku, long OnHand, long Reserved, int ReorderPoint, long UnitsSold, DateTimeOffset? LowSince, long Version)
+    : IStreamFoldedRow<InventoryLevel>
 {
+    public InventoryLevel AtVersion(long version) => this with { Version = version };
+
     public long Available => OnHand - Reserved;
 
     public static InventoryLevel Empty(string sku) => new(sku, 0, 0, 0, 0, null, 0);

@@ -26,11 +26,7 @@ public sealed class InventoryLevels(NpgsqlDataSource dataSource, PostgresEventSt
 
     protected override InventoryLevel Empty(string key) => InventoryLevel.Empty(key);
 
-    protected override long VersionOf(InventoryLevel row) => row.Version;
-
     protected override InventoryLevel Apply(InventoryLevel row, RecordedEvent recorded) => row.Apply(recorded, serializer);
-
-    protected override InventoryLevel AtVersion(InventoryLevel row, long version) => row with { Version = version };
 
     /// <summary>SKUs at or below their reorder point, longest first.</summary>
     public async Task<IReadOnlyList<InventoryAlert>> AlertsAsync(int page, int pageSize, CancellationToken cancellationToken = default)
@@ -101,6 +97,6 @@ public sealed class InventoryLevels(NpgsqlDataSource dataSource, PostgresEventSt
             Value = changes.Select(c => c.Row.LowSince is { } since ? (object)since.UtcDateTime : DBNull.Value).ToArray(),
             NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz,
         });
-        return await WrittenAsync(command, changes, VersionOf, cancellationToken);
+        return await WrittenAsync(command, changes, cancellationToken);
     }
 }

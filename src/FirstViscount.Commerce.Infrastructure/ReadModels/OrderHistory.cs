@@ -10,8 +10,10 @@ using NpgsqlTypes;
 namespace FirstViscount.Commerce.ReadModels;
 
 /// <summary>One order in the order-history read model: the order as its grain folds it, at a version of its stream.</summary>
-public sealed record OrderHistoryRow(string OrderId, OrderState State, long Version)
+public sealed record OrderHistoryRow(string OrderId, OrderState State, long Version) : IStreamFoldedRow<OrderHistoryRow>
 {
+    public OrderHistoryRow AtVersion(long version) => this with { Version = version };
+
     public OrderView View => new(OrderId, State.CustomerId, State.Status, State.Lines, State.Total, State.Currency, State.CreatedAt, State.UpdatedAt, State.FailureReason);
 }
 
@@ -35,16 +37,12 @@ public sealed class OrderHistory(NpgsqlDataSource dataSource, PostgresEventStore
 
     protected override OrderHistoryRow Empty(string key) => new(key, new OrderState(), 0);
 
-    protected override long VersionOf(OrderHistoryRow row) => row.Version;
-
     /// <summary>Folds into the row's state in place: a row is loaded afresh for every fold, never shared.</summary>
     protected override OrderHistoryRow Apply(OrderHistoryRow row, RecordedEvent recorded)
     {
         row.State.Apply(serializer.Deserialize(recorded));
-        return row with { Version = recorded.Version };
+        return row.AtVersion(recorded.Version);
     }
-
-    protected override OrderHistoryRow AtVersion(OrderHistoryRow row, long version) => row with { Version = version };
 
     /// <summary>A customer's orders (only those in <paramref name="status"/> when given), newest first.</summary>
     public async Task<IReadOnlyList<OrderView>> OfCustomerAsync(string customerId, OrderStatus? status, int page, int pageSize, CancellationToken cancellationToken = default)
@@ -98,7 +96,7 @@ public sealed class OrderHistory(NpgsqlDataSource dataSource, PostgresEventStore
         command.Parameters.Add(new NpgsqlParameter { Value = changes.Select(c => c.Row.State.Status.ToString()).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = changes.Select(c => c.Row.State.CreatedAt.UtcDateTime).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new NpgsqlParameter { Value = changes.Select(c => JsonSerializer.Serialize(c.Row.State, Json)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
-        return await WrittenAsync(command, changes, VersionOf, cancellationToken);
+        return await WrittenAsync(command, changes, cancellationToken);
     }
 
     private static async Task<List<OrderHistoryRow>> ReadRowsAsync(NpgsqlCommand command, CancellationToken cancellationToken)

@@ -17,7 +17,8 @@ namespace FirstViscount.Commerce.ReadModels;
 /// (a payload that does not deserialize, a move its fold refuses) is logged and passed over, never retried: the queue's
 /// other consumers wait for every consumer, so one bad event must not stop the shop's streams.
 /// </summary>
-public abstract class StreamFoldedModel<TRow>(NpgsqlDataSource dataSource, PostgresEventStore store, ILogger? logger = null) : IEventLogProjection where TRow : class
+public abstract class StreamFoldedModel<TRow>(NpgsqlDataSource dataSource, PostgresEventStore store, ILogger? logger = null) : IEventLogProjection
+    where TRow : class, IStreamFoldedRow<TRow>
 {
     private readonly ILogger log = logger ?? NullLogger.Instance;
 
@@ -37,13 +38,8 @@ public abstract class StreamFoldedModel<TRow>(NpgsqlDataSource dataSource, Postg
     /// <summary>The row of a stream nothing has been folded from (version 0).</summary>
     protected abstract TRow Empty(string key);
 
-    protected abstract long VersionOf(TRow row);
-
     /// <summary>The row after <paramref name="recorded"/>, the next event of its stream; its version is the event's.</summary>
     protected abstract TRow Apply(TRow row, RecordedEvent recorded);
-
-    /// <summary>The row unchanged but at <paramref name="version"/> (an event passed over).</summary>
-    protected abstract TRow AtVersion(TRow row, long version);
 
     /// <summary>The rows of <paramref name="keys"/> (all rows when null), by key.</summary>
     protected abstract Task<Dictionary<string, TRow>> LoadAsync(string[]? keys, CancellationToken cancellationToken);
@@ -58,9 +54,9 @@ public abstract class StreamFoldedModel<TRow>(NpgsqlDataSource dataSource, Postg
     /// and which returns the keys it wrote.
     /// </summary>
     protected static async Task<HashSet<string>> WrittenAsync(NpgsqlCommand command, IReadOnlyList<(string Key, TRow Row, long Expected)> changes,
-        Func<TRow, long> version, CancellationToken cancellationToken)
+        CancellationToken cancellationToken)
     {
-        command.Parameters.Add(new NpgsqlParameter { Value = changes.Select(c => version(c.Row)).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = changes.Select(c => c.Row.Version).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = changes.Select(c => c.Expected).ToArray() });
         var written = new HashSet<string>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -83,7 +79,7 @@ public abstract class StreamFoldedModel<TRow>(NpgsqlDataSource dataSource, Postg
             foreach (var (key, stream) in byKey)
             {
                 var read = current.GetValueOrDefault(key) ?? Empty(key);
-                var readVersion = VersionOf(read);
+                var readVersion = read.Version;
                 if (stream[0].Version is var firstDelivered && firstDelivered > readVersion + 1)
                 {
                     var missing = await store.ReadStreamAsync(StreamPrefix + key, readVersion, cancellationToken);
@@ -94,7 +90,7 @@ public abstract class StreamFoldedModel<TRow>(NpgsqlDataSource dataSource, Postg
                 {
                     row = ApplyReadable(row, recorded);
                 }
-                if (VersionOf(row) > readVersion)
+                if (row.Version > readVersion)
                 {
                     changes.Add((key, row, readVersion));
                 }
@@ -120,7 +116,7 @@ public abstract class StreamFoldedModel<TRow>(NpgsqlDataSource dataSource, Postg
         {
             log.LogError(unreadable, "The {Model} model passes over event {EventId} ({Type}, version {Version} of {Stream}): it cannot be read ({Reason})",
                 Name, recorded.EventId, recorded.Type, recorded.Version, recorded.StreamId, unreadable.Message);
-            return AtVersion(row, recorded.Version);
+            return row.AtVersion(recorded.Version);
         }
     }
 
@@ -139,4 +135,13 @@ public abstract class StreamFoldedModel<TRow>(NpgsqlDataSource dataSource, Postg
         await using var count = dataSource.CreateCommand($"SELECT count(*) FROM {Table}");
         return (long)(await count.ExecuteScalarAsync(cancellationToken))!;
     }
+}
+
+/// <summary>A row of a <see cref="StreamFoldedModel{TRow}"/>: the version of its stream it has folded so far.</summary>
+public interface IStreamFoldedRow<out TRow>
+{
+    long Version { get; }
+
+    /// <summary>The row unchanged but at <paramref name="version"/> (an event passed over).</summary>
+    TRow AtVersion(long version);
 }

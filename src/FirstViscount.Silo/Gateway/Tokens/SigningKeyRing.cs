@@ -36,58 +36,66 @@ public sealed class SigningKeyRing(ISigningKeyStore store, TokenOptions options,
     /// The key to sign with now: the newest key every silo has had time to read (older than the one-minute cache), or
     /// the only key there is. A key due for rotation gets a successor, which signs once it has been published that long.
     /// </summary>
-    public async Task<(string Kid, SigningCredentials Credentials)> SigningAsync(CancellationToken cancellationToken = default)
+    public async Task<SigningCredentials> SigningAsync(CancellationToken cancellationToken = default)
     {
         var keys = (await ReadAsync(force: false, cancellationToken)).Keys;
         var now = time.GetUtcNow();
-        if (keys is [] || now - keys[0].CreatedAt >= options.KeyRotationPeriod)
+        if (keys is [] || now - keys[0].Stored.CreatedAt >= options.KeyRotationPeriod)
         {
-            await RotateAsync(cancellationToken);
-            keys = (await ReadAsync(force: true, cancellationToken)).Keys;
+            keys = (await RotateAndReadAsync(cancellationToken)).Keys;
         }
-        var published = keys.FirstOrDefault(key => now - key.CreatedAt >= PublishedAfter) ?? keys[^1];
-        return (published.Kid, new SigningCredentials(SecurityKey(published), SecurityAlgorithms.EcdsaSha256));
+        var published = keys.FirstOrDefault(key => now - key.Stored.CreatedAt >= PublishedAfter).Key ?? keys[^1].Key;
+        return new SigningCredentials(published, SecurityAlgorithms.EcdsaSha256);
     }
 
     /// <summary>Makes a new signing key (unless another silo made one this instant); tokens signed earlier stay valid.</summary>
-    public async Task RotateAsync(CancellationToken cancellationToken = default)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var now = time.GetUtcNow();
-        var kid = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-        await store.AddAsync(new StoredSigningKey(kid, key.ExportPkcs8PrivateKey(), now), onlyIfNoneSince: now - TimeSpan.FromSeconds(1), cancellationToken);
-        await ReadAsync(force: true, cancellationToken);
-    }
+    public async Task RotateAsync(CancellationToken cancellationToken = default) => await RotateAndReadAsync(cancellationToken);
 
     public async Task<OpenIdConnectConfiguration> GetConfigurationAsync(CancellationToken cancel) => (await ReadAsync(force: false, cancel)).Configuration;
 
     public void RequestRefresh() => cached = null;
 
-    private async Task<(IReadOnlyList<StoredSigningKey> Keys, OpenIdConnectConfiguration Configuration)> ReadAsync(bool force, CancellationToken cancellationToken)
+    private async Task<KeysRead> RotateAndReadAsync(CancellationToken cancellationToken)
     {
-        if (!force && cached is { } fresh && time.GetUtcNow() - fresh.ReadAt < CacheFor)
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var now = time.GetUtcNow();
+        var kid = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        await store.AddAsync(new StoredSigningKey(kid, key.ExportPkcs8PrivateKey(), now), onlyIfNoneSince: now - TimeSpan.FromSeconds(1), cancellationToken);
+        return await ReadAsync(force: true, cancellationToken);
+    }
+
+    /// <summary>The keys, each parsed once per read, and the configuration the JWT handler verifies with.</summary>
+    private async Task<KeysRead> ReadAsync(bool force, CancellationToken cancellationToken)
+    {
+        if (!force && IsFresh(cached) is { } fresh)
         {
-            return (fresh.Keys, fresh.Configuration);
+            return fresh;
         }
         await reading.WaitAsync(cancellationToken);
         try
         {
+            if (!force && IsFresh(cached) is { } readMeanwhile)
+            {
+                return readMeanwhile; // another request read them while this one waited
+            }
             var now = time.GetUtcNow();
             // A key signs for at most a rotation period (plus a margin for a rotation that is late), and its tokens live a token lifetime more.
-            var keys = await store.SinceAsync(now - options.KeyRotationPeriod - options.TokenLifetime - TimeSpan.FromDays(1), cancellationToken);
+            var stored = await store.SinceAsync(now - options.KeyRotationPeriod - options.TokenLifetime - TimeSpan.FromDays(1), cancellationToken);
+            var keys = stored.Select(key => (key, SecurityKey(key))).ToList();
             var configuration = new OpenIdConnectConfiguration { Issuer = TokenOptions.Issuer };
-            foreach (var key in keys)
+            foreach (var (_, key) in keys)
             {
-                configuration.SigningKeys.Add(SecurityKey(key));
+                configuration.SigningKeys.Add(key);
             }
-            cached = new KeysRead(keys, configuration, now);
-            return (keys, configuration);
+            return cached = new KeysRead(keys, configuration, now);
         }
         finally
         {
             reading.Release();
         }
     }
+
+    private KeysRead? IsFresh(KeysRead? read) => read is not null && time.GetUtcNow() - read.ReadAt < CacheFor ? read : null;
 
     private static ECDsaSecurityKey SecurityKey(StoredSigningKey key)
     {
@@ -96,5 +104,5 @@ public sealed class SigningKeyRing(ISigningKeyStore store, TokenOptions options,
         return new ECDsaSecurityKey(ecdsa) { KeyId = key.Kid };
     }
 
-    private sealed record KeysRead(IReadOnlyList<StoredSigningKey> Keys, OpenIdConnectConfiguration Configuration, DateTimeOffset ReadAt);
+    private sealed record KeysRead(IReadOnlyList<(StoredSigningKey Stored, ECDsaSecurityKey Key)> Keys, OpenIdConnectConfiguration Configuration, DateTimeOffset ReadAt);
 }

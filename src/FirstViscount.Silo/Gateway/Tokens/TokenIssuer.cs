@@ -13,7 +13,7 @@ public sealed class TokenIssuer(SigningKeyRing keys, TokenOptions options, TimeP
 
     public async Task<TokenResponse> IssueAsync(string customerId, string email, string role, CancellationToken cancellationToken = default)
     {
-        var (_, credentials) = await keys.SigningAsync(cancellationToken);
+        var credentials = await keys.SigningAsync(cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
         var token = Handler.CreateToken(new SecurityTokenDescriptor
         {
