@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.CommandLine;
 using FirstViscount.Postgres.EventStore;
 using Npgsql;
 
@@ -11,43 +11,38 @@ namespace FirstViscount.Cli;
 internal static class ArchiveEventsCommand
 {
     public const int SevenYearsInDays = 7 * 365 + 2;
-    private const string Usage = "usage: archive-events --to <directory> [--older-than-days <days, at least 2557>] [--connection <connection string>]";
     private static readonly string[] ClosedStreams = ["order-", "payment-"];
 
-    public static async Task<int> RunAsync(IReadOnlyList<string> options, TextWriter output, TextWriter error, DateTimeOffset? now = null)
+    public static Command Create(TextWriter output, TextWriter error)
     {
-        string? directory = null;
-        var days = SevenYearsInDays;
-        var connection = MigrateCommand.ConfiguredConnection;
-        for (var i = 0; i < options.Count; i++)
+        var servers = new ServerOptions(withClickHouse: false);
+        var directory = new Option<DirectoryInfo>("--to")
         {
-            switch (options[i])
-            {
-                case "--to" when i + 1 < options.Count:
-                    directory = options[++i];
-                    break;
-                case "--older-than-days" when i + 1 < options.Count && int.TryParse(options[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= SevenYearsInDays:
-                    days = value;
-                    i++;
-                    break;
-                case "--connection" when i + 1 < options.Count:
-                    connection = options[++i];
-                    break;
-                default:
-                    await error.WriteLineAsync($"error: unexpected '{options[i]}' (order and payment events stay at least seven years). {Usage}");
-                    return ExitCodes.Usage;
-            }
-        }
-        if (directory is null)
+            Description = "directory the archive file (events-<time>.jsonl.gz) is written to; created when missing", HelpName = "directory", Required = true,
+        };
+        var days = WholeNumberOption.Create("--older-than-days",
+            "archive streams whose newest event is older than this many days; order and payment events stay at least seven years",
+            "days", SevenYearsInDays, 100 * 366, SevenYearsInDays);
+        var command = new Command("archive-events", "Move order and payment streams older than seven years (or --older-than-days) out of PostgreSQL into a gzip JSON-lines file.")
         {
-            await error.WriteLineAsync($"error: --to is required. {Usage}");
-            return ExitCodes.Usage;
-        }
+            directory, days,
+        };
+        servers.AddTo(command);
+        command.SetAction((parsed, cancellationToken) => RunAsync(parsed.GetValue(directory)!, parsed.GetValue(days), parsed.GetValue(servers.Postgres)!,
+            DateTimeOffset.UtcNow, output, error, cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(DirectoryInfo directory, int days, string connection, DateTimeOffset now, TextWriter output, TextWriter error,
+        CancellationToken cancellationToken)
+    {
         try
         {
             await using var dataSource = NpgsqlDataSource.Create(connection);
-            var cutoff = (now ?? DateTimeOffset.UtcNow).AddDays(-days);
-            var result = await EventArchive.ArchiveAsync(dataSource, ClosedStreams, cutoff, directory);
+            var cutoff = now.AddDays(-days);
+            var streams = await EventArchive.CountExpiredStreamsAsync(dataSource, ClosedStreams, cutoff, cancellationToken);
+            var result = await ConsoleProgress.RunAsync(error, "archiving streams", streams,
+                counter => EventArchive.ArchiveAsync(dataSource, ClosedStreams, cutoff, directory.FullName, counter, cancellationToken));
             await output.WriteLineAsync(result.File is null
                 ? $"nothing to archive: no order or payment stream is older than {cutoff:yyyy-MM-dd}"
                 : $"archived {result.Events} events of {result.Streams} streams older than {cutoff:yyyy-MM-dd} to {result.File}");

@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.CommandLine;
 using FirstViscount.Audit;
 using Npgsql;
 
@@ -11,38 +11,37 @@ namespace FirstViscount.Cli;
 /// </summary>
 internal static class AuditCommand
 {
-    private const string Usage = $"usage: audit {ServerOptions.Usage} [--settle-minutes <0..1440>]";
-
     /// <summary>Findings printed per check (all are counted).</summary>
     private const int PrintedPerCheck = 20;
 
-    public static async Task<int> RunAsync(IReadOnlyList<string> options, TextWriter output, TextWriter error)
+    public static Command Create(TextWriter output, TextWriter error)
     {
-        var servers = new ServerOptions(defaultClickHouse: null);
-        var audit = new AuditOptions();
-        for (var i = 0; i < options.Count; i++)
+        var servers = new ServerOptions(withClickHouse: true);
+        var settle = WholeNumberOption.Create("--settle-minutes",
+            "leave out events younger than this: still on their way to ClickHouse and the read models", "minutes", 0, 1440,
+            (int)new AuditOptions().SettleTime.TotalMinutes);
+        var command = new Command("audit", "Check the data against itself now, record the run like the silos' periodic audit, and print it. " +
+            "Exit code 0: consistent; 3: inconsistencies (or a check could not run); 1: PostgreSQL unreachable.")
         {
-            var value = i + 1 < options.Count ? options[i + 1] : null;
-            switch (options[i])
-            {
-                case var option when servers.TryTake(option, value): break;
-                case "--settle-minutes" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var minutes) && minutes <= 1440:
-                    audit.SettleTime = TimeSpan.FromMinutes(minutes);
-                    break;
-                default:
-                    await error.WriteLineAsync($"error: unexpected '{options[i]}'{(value is null ? "" : $" '{value}'")}. {Usage}");
-                    return ExitCodes.Usage;
-            }
-            i++;
-        }
+            settle,
+        };
+        servers.AddTo(command);
+        command.SetAction((parsed, cancellationToken) => RunAsync(parsed, servers, new AuditOptions { SettleTime = TimeSpan.FromMinutes(parsed.GetValue(settle)) },
+            output, error, cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult parsed, ServerOptions servers, AuditOptions audit, TextWriter output, TextWriter error,
+        CancellationToken cancellationToken)
+    {
         try
         {
-            await using var postgres = NpgsqlDataSource.Create(servers.Postgres);
-            var report = await new ConsistencyAuditor(postgres, servers.ClickHouse(), audit).RunAsync($"cli on {Environment.MachineName}");
+            await using var postgres = NpgsqlDataSource.Create(parsed.GetValue(servers.Postgres)!);
+            var report = await new ConsistencyAuditor(postgres, servers.ClickHouse(parsed), audit).RunAsync($"cli on {Environment.MachineName}", cancellationToken);
             await PrintAsync(report, output);
             return report.IsConsistent ? ExitCodes.Success : ExitCodes.Inconsistent;
         }
-        catch (Exception failure) when (failure is NpgsqlException or ArgumentException or IOException)
+        catch (Exception failure) when (failure is NpgsqlException or IOException)
         {
             await error.WriteLineAsync($"error: cannot audit: {failure.Message} (is PostgreSQL running? deploy/services.sh up)");
             return ExitCodes.Failure;

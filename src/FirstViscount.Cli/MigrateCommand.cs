@@ -1,3 +1,4 @@
+using System.CommandLine;
 using FirstViscount.Postgres;
 using Npgsql;
 
@@ -6,29 +7,29 @@ namespace FirstViscount.Cli;
 /// <summary>`migrate [--connection CS]...`: applies pending migrations to each database (each shard).</summary>
 internal static class MigrateCommand
 {
-    public const string DefaultConnection = "Host=127.0.0.1;Port=15432;Username=firstviscount;Password=firstviscount;Database=firstviscount;Timeout=5";
-
-    /// <summary>The database a command uses when none is given: FV_POSTGRES, else the one deploy/services.sh starts.</summary>
-    public static string ConfiguredConnection => Environment.GetEnvironmentVariable("FV_POSTGRES") ?? DefaultConnection;
-
-    public static async Task<int> RunAsync(IReadOnlyList<string> connections, TextWriter output, TextWriter error)
+    public static Command Create(TextWriter output, TextWriter error)
     {
-        foreach (var connection in connections.Count == 0 ? [ConfiguredConnection] : connections)
+        var connections = new Option<string[]>("--connection")
         {
-            NpgsqlConnectionStringBuilder parsed;
-            try
-            {
-                parsed = new NpgsqlConnectionStringBuilder(connection);
-            }
-            catch (ArgumentException invalid)
-            {
-                await error.WriteLineAsync($"error: '{connection}' is not a valid connection string: {invalid.Message}");
-                return ExitCodes.Usage;
-            }
+            Description = $"{ServerOptions.ConnectionDescription}; repeat it once per shard",
+            HelpName = "connection string",
+            DefaultValueFactory = _ => [ServerOptions.ConfiguredPostgres],
+        };
+        connections.Validators.Add(ServerOptions.MustBeConnectionStrings);
+        var command = new Command("migrate", "Apply pending PostgreSQL migrations (once per shard). Silos also migrate when they start.") { connections };
+        command.SetAction((parsed, cancellationToken) => RunAsync(parsed.GetValue(connections)!, output, error, cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(IReadOnlyList<string> connections, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        foreach (var connection in connections)
+        {
+            var parsed = new NpgsqlConnectionStringBuilder(connection);
             try
             {
                 await using var dataSource = NpgsqlDataSource.Create(parsed.ConnectionString);
-                var applied = await PostgresMigrator.MigrateAsync(dataSource);
+                var applied = await PostgresMigrator.MigrateAsync(dataSource, cancellationToken);
                 await output.WriteLineAsync(applied.Count == 0
                     ? $"{parsed.Host}:{parsed.Port}/{parsed.Database}: up to date ({PostgresMigrator.Migrations.Count} migrations)"
                     : $"{parsed.Host}:{parsed.Port}/{parsed.Database}: applied {string.Join(", ", applied)}");
@@ -41,14 +42,4 @@ internal static class MigrateCommand
         }
         return ExitCodes.Success;
     }
-}
-
-internal static class ExitCodes
-{
-    public const int Success = 0;
-    public const int Failure = 1;
-    public const int Usage = 2;
-
-    /// <summary>The audit found inconsistencies, or one of its checks could not run.</summary>
-    public const int Inconsistent = 3;
 }

@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.CommandLine;
 using FirstViscount.Analytics.ClickHouse;
 using FirstViscount.Analytics.Sink;
 using FirstViscount.Commerce;
@@ -16,79 +16,59 @@ namespace FirstViscount.Cli;
 /// </summary>
 internal static class ReplayCommand
 {
-    private const string Usage = $"usage: replay <inventory-levels|order-history|clickhouse> {ServerOptions.Usage}";
+    private const string ClickHouseModel = "clickhouse";
+    private const string DefaultClickHouse = "http://127.0.0.1:18123/";
 
-    public static async Task<int> RunAsync(string[] arguments, TextWriter output, TextWriter error)
+    public static Command Create(TextWriter output, TextWriter error)
     {
-        if (arguments is not [var model and ("inventory-levels" or "order-history" or "clickhouse"), .. var options])
+        var servers = new ServerOptions(withClickHouse: true, DefaultClickHouse);
+        var model = new Argument<string>("read-model")
         {
-            await error.WriteLineAsync($"error: {(arguments.Length == 0 ? "name a read model" : $"unknown read model '{arguments[0]}'")}. {Usage}");
-            return ExitCodes.Usage;
-        }
-        var servers = new ServerOptions(defaultClickHouse: "http://127.0.0.1:18123/");
-        for (var i = 0; i < options.Length; i += 2)
-        {
-            var value = i + 1 < options.Length ? options[i + 1] : null;
-            if (!servers.TryTake(options[i], value))
-            {
-                await error.WriteLineAsync($"error: unexpected '{options[i]}'{(value is null ? "" : $" '{value}'")}. {Usage}");
-                return ExitCodes.Usage;
-            }
-        }
+            Description = $"what to rebuild: {InventoryLevels.ModelName} (stock per SKU, alerts, search availability), " +
+                $"{OrderHistory.ModelName} (GET /v1/orders), {ClickHouseModel} (the analytics facts; duplicates count once)",
+        };
+        model.AcceptOnlyFromAmong(InventoryLevels.ModelName, OrderHistory.ModelName, ClickHouseModel);
+        var command = new Command("replay", "Rebuild a read model from the start of the event log, with a progress bar, ending with a count.") { model };
+        servers.AddTo(command);
+        command.SetAction((parsed, cancellationToken) => RunAsync(parsed.GetValue(model)!, parsed.GetValue(servers.Postgres)!, () => servers.ClickHouse(parsed)!,
+            output, error, cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string model, string connection, Func<ClickHouseClient> clickHouse, TextWriter output, TextWriter error,
+        CancellationToken cancellationToken)
+    {
         try
         {
-            await using var postgres = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(servers.Postgres) { CommandTimeout = 600 }.ConnectionString);
-            await PostgresMigrator.MigrateAsync(postgres);
+            await using var postgres = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connection) { CommandTimeout = 600 }.ConnectionString);
+            await PostgresMigrator.MigrateAsync(postgres, cancellationToken);
             var store = new PostgresEventStore(postgres);
             await using var total = postgres.CreateCommand("SELECT count(*) FROM events");
-            var bar = new ProgressBar(error, (long)(await total.ExecuteScalarAsync())!);
-            if (model == InventoryLevels.ModelName)
+            var events = (long)(await total.ExecuteScalarAsync(cancellationToken))!;
+            var summary = await ConsoleProgress.RunAsync(error, $"replaying into {model}", events, async counter =>
             {
-                var skus = await new InventoryLevels(postgres, store, CommerceEvents.CreateSerializer()).RebuildAsync(bar);
-                bar.Done();
-                await output.WriteLineAsync($"inventory-levels rebuilt from {bar.Read:N0} events: {skus:N0} SKUs");
-            }
-            else if (model == OrderHistory.ModelName)
-            {
-                var orders = await new OrderHistory(postgres, store, CommerceEvents.CreateSerializer()).RebuildAsync(bar);
-                bar.Done();
-                await output.WriteLineAsync($"order-history rebuilt from {bar.Read:N0} events: {orders:N0} orders");
-            }
-            else
-            {
-                var clickHouse = servers.ClickHouse()!;
-                var sink = new AnalyticsSink($"replay-{DateTime.UtcNow:yyyyMMddTHHmmss}-{Guid.NewGuid():N}"[..40], store, clickHouse, postgres, batchSize: 20_000);
-                var read = await sink.CatchUpAsync(bar);
-                bar.Done();
-                await output.WriteLineAsync($"clickhouse given {read:N0} events again ({clickHouse.Database}; duplicates count once)");
-            }
+                if (model == InventoryLevels.ModelName)
+                {
+                    var skus = await new InventoryLevels(postgres, store, CommerceEvents.CreateSerializer()).RebuildAsync(counter, cancellationToken);
+                    return $"{model} rebuilt from {counter.Count:N0} events: {skus:N0} SKUs";
+                }
+                if (model == OrderHistory.ModelName)
+                {
+                    var orders = await new OrderHistory(postgres, store, CommerceEvents.CreateSerializer()).RebuildAsync(counter, cancellationToken);
+                    return $"{model} rebuilt from {counter.Count:N0} events: {orders:N0} orders";
+                }
+                var client = clickHouse();
+                var sink = new AnalyticsSink($"replay-{DateTime.UtcNow:yyyyMMddTHHmmss}-{Guid.NewGuid():N}"[..40], store, client, postgres, batchSize: 20_000);
+                var read = await sink.CatchUpAsync(counter, cancellationToken);
+                return $"{ClickHouseModel} given {read:N0} events again ({client.Database}; duplicates count once)";
+            });
+            await output.WriteLineAsync(summary);
             return ExitCodes.Success;
         }
-        catch (Exception failure) when (failure is NpgsqlException or ClickHouseException or ArgumentException)
+        catch (Exception failure) when (failure is NpgsqlException or ClickHouseException or HttpRequestException)
         {
             await error.WriteLineAsync($"error: cannot replay {model}: {failure.Message}");
             return ExitCodes.Failure;
         }
-    }
-
-    /// <summary>A one-line bar on stderr, fed the events of each page read, redrawn at most every percent.</summary>
-    private sealed class ProgressBar(TextWriter writer, long total) : IProgress<long>
-    {
-        private int drawn = -1;
-
-        public long Read { get; private set; }
-
-        public void Report(long value)
-        {
-            Read += value;
-            var percent = total == 0 ? 100 : (int)Math.Min(100, Read * 100 / total);
-            if (percent != drawn)
-            {
-                drawn = percent;
-                writer.Write(string.Create(CultureInfo.InvariantCulture, $"\r[{new string('#', percent / 5),-20}] {percent,3}% {Read:N0}/{total:N0} events"));
-            }
-        }
-
-        public void Done() => writer.WriteLine();
     }
 }

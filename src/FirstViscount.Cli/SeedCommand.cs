@@ -1,5 +1,5 @@
+using System.CommandLine;
 using System.Diagnostics;
-using System.Globalization;
 using FirstViscount.Commerce;
 using FirstViscount.Commerce.Seeding;
 using FirstViscount.Postgres;
@@ -11,37 +11,36 @@ namespace FirstViscount.Cli;
 /// <summary>`seed [--products N] [--connection CS]`: migrates, then loads the demo catalog with opening stock.</summary>
 internal static class SeedCommand
 {
-    public static async Task<int> RunAsync(IReadOnlyList<string> options, TextWriter output, TextWriter error)
+    private const int MaxProducts = 10_000_000;
+
+    public static Command Create(TextWriter output, TextWriter error)
     {
-        var products = 10_000;
-        var connection = MigrateCommand.ConfiguredConnection;
-        for (var i = 0; i < options.Count; i++)
+        var servers = new ServerOptions(withClickHouse: false);
+        var products = WholeNumberOption.Create("--products", "number of products; SKUs SKU-0000001 onwards", "count", 1, MaxProducts, 10_000);
+        var command = new Command("seed", "Load a demo catalog (categories, products, prices) with opening stock. Idempotent: running it again adds nothing.")
         {
-            switch (options[i])
-            {
-                case "--products" when i + 1 < options.Count && int.TryParse(options[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count is > 0 and <= 10_000_000:
-                    products = count;
-                    i++;
-                    break;
-                case "--connection" when i + 1 < options.Count:
-                    connection = options[++i];
-                    break;
-                default:
-                    await error.WriteLineAsync($"error: unexpected '{options[i]}'. usage: seed [--products <1..10000000>] [--connection <connection string>]");
-                    return ExitCodes.Usage;
-            }
-        }
+            products,
+        };
+        servers.AddTo(command);
+        command.SetAction((parsed, cancellationToken) => RunAsync(parsed.GetValue(products), parsed.GetValue(servers.Postgres)!, output, error, cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(int products, string connection, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
         try
         {
             await using var dataSource = NpgsqlDataSource.Create(connection);
-            await PostgresMigrator.MigrateAsync(dataSource);
+            await PostgresMigrator.MigrateAsync(dataSource, cancellationToken);
             var clock = Stopwatch.StartNew();
-            var result = await new CatalogSeeder(dataSource, new PostgresEventStore(dataSource), CommerceEvents.CreateSerializer()).SeedAsync(products);
+            var seeder = new CatalogSeeder(dataSource, new PostgresEventStore(dataSource), CommerceEvents.CreateSerializer());
+            var result = await ConsoleProgress.RunAsync(error, "seeding products", products,
+                counter => seeder.SeedAsync(products, progress: counter, cancellationToken: cancellationToken));
             await output.WriteLineAsync(
                 $"seeded {result.Categories} categories, {result.ProductsCreated} new products, opening stock for {result.StockStreamsCreated} SKUs in {clock.Elapsed.TotalSeconds:0.0} s");
             return ExitCodes.Success;
         }
-        catch (Exception failure) when (failure is NpgsqlException or ArgumentException)
+        catch (NpgsqlException failure)
         {
             await error.WriteLineAsync($"error: cannot seed: {failure.Message} (is PostgreSQL running? deploy/services.sh up)");
             return ExitCodes.Failure;

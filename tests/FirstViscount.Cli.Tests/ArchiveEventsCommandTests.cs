@@ -8,7 +8,7 @@ namespace FirstViscount.Cli.Tests;
 [Trait("Category", "Ops")]
 public sealed class ArchiveEventsCommandTests
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
 
     private static async Task AppendAsync(NpgsqlDataSource events, string stream, params DateTimeOffset[] recordedAt)
     {
@@ -50,15 +50,13 @@ public sealed class ArchiveEventsCommandTests
         await AppendAsync(events, "order-young", Now.AddYears(-7).AddDays(10));
         await AppendAsync(events, "inventory-sku-1", eightYearsAgo); // a live stream: never archived
         var directory = Path.Combine(Path.GetTempPath(), $"fv-archive-{Guid.NewGuid():N}");
-        var output = new StringWriter();
 
-        var exit = await ArchiveEventsCommand.RunAsync(["--to", directory, "--connection", database.ConnectionString], output, TextWriter.Null, Now);
-        var again = new StringWriter();
-        await ArchiveEventsCommand.RunAsync(["--to", directory, "--connection", database.ConnectionString], again, TextWriter.Null, Now);
+        var (exit, output, _) = await Cli.RunAsync("archive-events", "--to", directory, "--connection", database.ConnectionString);
+        var (_, again, _) = await Cli.RunAsync("archive-events", "--to", directory, "--connection", database.ConnectionString);
 
         Assert.Equal(0, exit);
-        Assert.Contains("archived 3 events of 2 streams", output.ToString());
-        Assert.Contains("nothing to archive", again.ToString());
+        Assert.Contains("archived 3 events of 2 streams", output);
+        Assert.Contains("nothing to archive", again);
         Assert.Equal(["inventory-sku-1:1", "order-reopened:2", "order-young:1"], await StreamsAsync(events));
         var file = Assert.Single(Directory.GetFiles(directory));
         using var reader = new StreamReader(new GZipStream(File.OpenRead(file), CompressionMode.Decompress));
@@ -69,14 +67,16 @@ public sealed class ArchiveEventsCommandTests
     }
 
     [Theory]
-    [InlineData("--older-than-days", "30", "--to", "/tmp/x")]
-    [InlineData("--connection", "Host=127.0.0.1")]
+    [InlineData("'30'", "--older-than-days", "30", "--to", "/tmp/x")]
+    [InlineData("'Host'", "--to", "/tmp/x", "--connection", "Host")]
+    [InlineData("--to", "--to")]
     [InlineData("--to")]
-    public async Task Bad_options_and_a_period_under_seven_years_exit_2_with_the_usage(params string[] options)
+    public async Task Bad_options_and_a_period_under_seven_years_exit_2_naming_them(string named, params string[] options)
     {
-        var error = new StringWriter();
+        var (exitCode, _, error) = await Cli.RunAsync(["archive-events", .. options]);
 
-        Assert.Equal(2, await ArchiveEventsCommand.RunAsync(options, TextWriter.Null, error));
-        Assert.Contains("usage: archive-events", error.ToString());
+        Assert.Equal(ExitCodes.Usage, exitCode);
+        Assert.Contains(named, error);
+        Assert.Contains("firstviscount archive-events --help", error);
     }
 }

@@ -9,9 +9,7 @@ public sealed class AuditCommandTests
 {
     private static async Task<(int ExitCode, string Output, string Error)> AuditAsync(params string[] options)
     {
-        var (output, error) = (new StringWriter(), new StringWriter());
-        var exitCode = await AuditCommand.RunAsync(options, output, error);
-        return (exitCode, output.ToString(), error.ToString());
+        return await Cli.RunAsync(["audit", .. options]);
     }
 
     [Fact]
@@ -54,15 +52,17 @@ public sealed class AuditCommandTests
 
     [Theory]
     [InlineData("--settle-minutes", "soon")]
+    [InlineData("--settle-minutes", "1441")]
     [InlineData("--clickhouse", "not a url")]
+    [InlineData("--clickhouse-ca", "/no/such/ca.pem")]
     [InlineData("--verbose", null)]
     public async Task A_bad_option_exits_2_naming_it(string option, string? value)
     {
         var (exitCode, _, error) = await AuditAsync(value is null ? [option] : [option, value]);
 
         Assert.Equal(ExitCodes.Usage, exitCode);
-        Assert.Contains($"'{option}'", error);
-        Assert.Contains("usage: audit", error);
+        Assert.Contains(value ?? option, error);
+        Assert.Contains("firstviscount audit --help", error);
     }
 
     [Fact]

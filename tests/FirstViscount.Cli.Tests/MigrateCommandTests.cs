@@ -8,32 +8,30 @@ public sealed class MigrateCommandTests
     {
         await using var database = await ScratchDatabase.CreateAsync();
 
-        var first = new StringWriter();
-        Assert.Equal(0, await MigrateCommand.RunAsync([database.ConnectionString], first, TextWriter.Null));
-        Assert.Contains("applied 1", first.ToString());
+        var first = await Cli.RunAsync("migrate", "--connection", database.ConnectionString);
+        Assert.Equal(0, first.ExitCode);
+        Assert.Contains("applied 1", first.Output);
 
-        var second = new StringWriter();
-        Assert.Equal(0, await MigrateCommand.RunAsync([database.ConnectionString], second, TextWriter.Null));
-        Assert.Contains("up to date", second.ToString());
+        var second = await Cli.RunAsync("migrate", "--connection", database.ConnectionString);
+        Assert.Equal(0, second.ExitCode);
+        Assert.Contains("up to date", second.Output);
     }
 
     [Fact]
     public async Task An_unreachable_database_exits_1_with_a_message_saying_what_to_do()
     {
-        var error = new StringWriter();
-
-        var code = await MigrateCommand.RunAsync(["Host=127.0.0.1;Port=1;Timeout=2;Username=x;Database=y"], TextWriter.Null, error);
+        var (code, _, error) = await Cli.RunAsync("migrate", "--connection", "Host=127.0.0.1;Port=1;Timeout=2;Username=x;Database=y");
 
         Assert.Equal(1, code);
-        Assert.Contains("deploy/services.sh up", error.ToString());
+        Assert.Contains("deploy/services.sh up", error);
     }
 
     [Fact]
     public async Task A_malformed_connection_string_exits_2()
     {
-        var error = new StringWriter();
+        var (code, _, error) = await Cli.RunAsync("migrate", "--connection", "this is not a connection string");
 
-        Assert.Equal(2, await MigrateCommand.RunAsync(["this is not a connection string"], TextWriter.Null, error));
-        Assert.Contains("not a valid connection string", error.ToString());
+        Assert.Equal(2, code);
+        Assert.Contains("--connection 'this is not a connection string' is not a PostgreSQL connection string", error);
     }
 }

@@ -28,13 +28,12 @@ public sealed class ReplayCommandTests
         {
             await stale.ExecuteNonQueryAsync();
         }
-        var (output, error) = (new StringWriter(), new StringWriter());
 
-        var exitCode = await ReplayCommand.RunAsync(["inventory-levels", "--connection", database.ConnectionString], output, error);
+        var (exitCode, output, error) = await Cli.RunAsync("replay", "inventory-levels", "--connection", database.ConnectionString);
 
-        Assert.True(exitCode == ExitCodes.Success, error.ToString());
-        Assert.Equal("inventory-levels rebuilt from 5 events: 2 SKUs", output.ToString().Trim());
-        Assert.Contains("100% 5/5 events", error.ToString());
+        Assert.True(exitCode == ExitCodes.Success, error);
+        Assert.Equal("inventory-levels rebuilt from 5 events: 2 SKUs", output.Trim());
+        Assert.Contains("replaying into inventory-levels: 5 of 5 (100%)", error);
         await using var levels = dataSource.CreateCommand("SELECT string_agg(sku || ':' || on_hand, ',' ORDER BY sku) FROM inventory_levels");
         Assert.Equal("A:5,B:3", await levels.ExecuteScalarAsync());
     }
@@ -55,12 +54,11 @@ public sealed class ReplayCommandTests
         {
             await orders.ExecuteNonQueryAsync();
         }
-        var (output, error) = (new StringWriter(), new StringWriter());
 
-        var exitCode = await ReplayCommand.RunAsync(["order-history", "--connection", database.ConnectionString], output, error);
+        var (exitCode, output, error) = await Cli.RunAsync("replay", "order-history", "--connection", database.ConnectionString);
 
-        Assert.True(exitCode == ExitCodes.Success, error.ToString());
-        Assert.Equal("order-history rebuilt from 4 events: 2 orders", output.ToString().Trim());
+        Assert.True(exitCode == ExitCodes.Success, error);
+        Assert.Equal("order-history rebuilt from 4 events: 2 orders", output.Trim());
         await using var history = dataSource.CreateCommand("SELECT string_agg(order_id || ':' || status || ':' || version, ',' ORDER BY created_at DESC) FROM order_history WHERE customer_id = 'c-1'");
         Assert.Equal("o-2:Pending:1,o-1:Cancelled:2", await history.ExecuteScalarAsync());
     }
@@ -82,26 +80,29 @@ public sealed class ReplayCommandTests
         {
             await ledger.ExecuteNonQueryAsync();
         }
-        var (output, error) = (new StringWriter(), new StringWriter());
 
-        var replay = ReplayCommand.RunAsync(["inventory-levels", "--connection", database.ConnectionString], output, error);
+        var replay = Cli.RunAsync("replay", "inventory-levels", "--connection", database.ConnectionString);
         await Task.Delay(500);
         var finishedWhileHeld = replay.IsCompleted;
         await open.CommitAsync();
+        var (exitCode, output, error) = await replay;
 
-        Assert.Equal(ExitCodes.Success, await replay);
-        Assert.False(finishedWhileHeld, output.ToString());
-        Assert.Equal("inventory-levels rebuilt from 1 events: 1 SKUs", output.ToString().Trim());
+        Assert.True(exitCode == ExitCodes.Success, error);
+        Assert.False(finishedWhileHeld, output);
+        Assert.Equal("inventory-levels rebuilt from 1 events: 1 SKUs", output.Trim());
     }
 
     [Theory]
-    [InlineData("search")]
-    [InlineData("inventory-levels", "--connection")]
-    public async Task An_unknown_model_or_option_exits_2_naming_it(params string[] arguments)
+    [InlineData("'search'", "search")]
+    [InlineData("'--connection'", "inventory-levels", "--connection")]
+    [InlineData("'ftp://x'", "clickhouse", "--clickhouse", "ftp://x")]
+    [InlineData("'--colour'", "order-history", "--colour", "blue")]
+    public async Task An_unknown_model_or_option_exits_2_naming_it(string named, params string[] arguments)
     {
-        var (output, error) = (new StringWriter(), new StringWriter());
+        var (exitCode, output, error) = await Cli.RunAsync(["replay", .. arguments]);
 
-        Assert.Equal(ExitCodes.Usage, await ReplayCommand.RunAsync(arguments, output, error));
-        Assert.Contains($"'{arguments[^1]}'", error.ToString());
+        Assert.Equal(ExitCodes.Usage, exitCode);
+        Assert.Equal("", output);
+        Assert.Contains(named, error);
     }
 }

@@ -23,8 +23,10 @@ public sealed class CatalogSeeder(NpgsqlDataSource dataSource, PostgresEventStor
     /// <summary>
     /// Seeds <paramref name="products"/> products with SKUs <c>{skuPrefix}-0000001</c>… into categories such as
     /// <c>home</c> and <c>home/outlet</c> (prefixed <c>{categoryPrefix}-</c> when given, to keep a test's tree apart).
+    /// <paramref name="progress"/> is told the number of products of each batch once the batch is stored.
     /// </summary>
-    public async Task<SeedResult> SeedAsync(int products, string skuPrefix = "SKU", int seed = 42, string? categoryPrefix = null, CancellationToken cancellationToken = default)
+    public async Task<SeedResult> SeedAsync(int products, string skuPrefix = "SKU", int seed = 42, string? categoryPrefix = null,
+        IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
         Randomizer.Seed = new Random(seed);
         var categories = await SeedCategoriesAsync(categoryPrefix, cancellationToken);
@@ -46,6 +48,7 @@ public sealed class CatalogSeeder(NpgsqlDataSource dataSource, PostgresEventStor
             var stock = batch.Select(p => ($"inventory-sku-{p.Sku}",
                 serializer.Serialize(new StockReceived(p.Sku, faker.Random.Int(0, 500), "opening stock"), new EventMetadata(Actor: "seed")))).ToList();
             stocked += await events.AppendFirstEventsAsync(stock, cancellationToken);
+            progress?.Report(batch.Count);
         }
         return new SeedResult(categories.Count, created, stocked);
     }

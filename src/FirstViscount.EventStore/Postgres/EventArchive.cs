@@ -17,11 +17,11 @@ public static class EventArchive
 {
     private const int StreamsPerBatch = 500;
 
+    /// <summary>Archives the expired streams; <paramref name="progress"/> is told the number of streams of each batch once it is deleted.</summary>
     public static async Task<ArchiveResult> ArchiveAsync(NpgsqlDataSource dataSource, IReadOnlyList<string> streamPrefixes, DateTimeOffset olderThan,
-        string directory, CancellationToken cancellationToken = default)
+        string directory, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
-        var patterns = streamPrefixes.Select(p => p.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal)
-            .Replace("_", @"\_", StringComparison.Ordinal) + "%").ToArray();
+        var patterns = LikePatterns(streamPrefixes);
         var path = Path.Combine(directory, $"events-{DateTime.UtcNow:yyyyMMddTHHmmssfff}.jsonl.gz");
         var (streams, events) = (0, 0L);
         Directory.CreateDirectory(directory);
@@ -35,6 +35,7 @@ public static class EventArchive
                 file.Flush(flushToDisk: true);
                 await DeleteAsync(dataSource, batch, olderThan, cancellationToken);
                 streams += batch.Length;
+                progress?.Report(batch.Length);
             }
         }
         if (streams == 0)
@@ -46,6 +47,21 @@ public static class EventArchive
             : $"{events} events of {streams} streams older than {olderThan:yyyy-MM-dd} moved to {path}", cancellationToken);
         return new ArchiveResult(streams, events, streams == 0 ? null : path);
     }
+
+    /// <summary>How many streams a run with these arguments would archive now.</summary>
+    public static async Task<long> CountExpiredStreamsAsync(NpgsqlDataSource dataSource, IReadOnlyList<string> streamPrefixes, DateTimeOffset olderThan,
+        CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT count(*) FROM (SELECT 1 FROM events WHERE stream_id LIKE ANY($1) GROUP BY stream_id HAVING max(recorded_at) < $2) AS expired");
+        command.Parameters.Add(new NpgsqlParameter { Value = LikePatterns(streamPrefixes) });
+        command.Parameters.Add(new NpgsqlParameter { Value = olderThan });
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private static string[] LikePatterns(IReadOnlyList<string> streamPrefixes) =>
+        streamPrefixes.Select(p => p.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal)
+            .Replace("_", @"\_", StringComparison.Ordinal) + "%").ToArray();
 
     private static async Task<string[]> ExpiredStreamsAsync(NpgsqlDataSource dataSource, string[] patterns, DateTimeOffset olderThan, CancellationToken cancellationToken)
     {
