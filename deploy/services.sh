@@ -20,6 +20,8 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 log_tag=services
 # shellcheck source=lib/common.sh
 source "$repo/deploy/lib/common.sh"
+# shellcheck source=lib/apt.sh
+source "$repo/deploy/lib/apt.sh"
 
 install_missing() {
   local missing=()
@@ -31,11 +33,7 @@ install_missing() {
   [ -x /usr/sbin/pgbouncer ] || missing+=(pgbouncer)
   [ ${#missing[@]} -eq 0 ] && return 0
   log "installing ${missing[*]}"
-  local sudo=""
-  is_root || sudo="sudo"
-  # Another apt run (the image's own updates) may hold the lock for a while: wait for it rather than fail.
-  $sudo apt-get -o DPkg::Lock::Timeout=600 update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${missing[@]}" >/dev/null
+  apt_install "${missing[@]}"
 }
 
 wait_until() {

@@ -7,9 +7,9 @@ tools=${FV_DATA_DIR:-$repo/.data}/tools/redocly
 version=2.77.0
 if [ ! -x "$tools/node_modules/.bin/redocly" ] || ! grep -q "\"version\": \"$version\"" "$tools/node_modules/@redocly/cli/package.json" 2>/dev/null; then
   if ! command -v npm >/dev/null; then
-    sudo=$([ "$(id -u)" -eq 0 ] || echo sudo)
-    $sudo apt-get -o DPkg::Lock::Timeout=600 update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq nodejs npm >/dev/null
+    # shellcheck source=apt.sh
+    source "$repo/deploy/lib/apt.sh"
+    apt_install nodejs npm
   fi
   mkdir -p "$tools"
   npm install --prefix "$tools" --no-audit --no-fund --silent "@redocly/cli@$version" >&2
