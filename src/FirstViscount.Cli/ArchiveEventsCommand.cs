@@ -15,7 +15,7 @@ internal static class ArchiveEventsCommand
 
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var servers = new ServerOptions(withClickHouse: false);
+        var connection = PostgresOptions.Connection();
         var directory = new Option<DirectoryInfo>("--to")
         {
             Description = "directory the archive file (events-<time>.jsonl.gz) is written to; created when missing", HelpName = "directory", Required = true,
@@ -25,21 +25,20 @@ internal static class ArchiveEventsCommand
             "days", SevenYearsInDays, 100 * 366, SevenYearsInDays);
         var command = new Command("archive-events", "Move order and payment streams older than seven years (or --older-than-days) out of PostgreSQL into a gzip JSON-lines file.")
         {
-            directory, days,
+            directory, days, connection,
         };
-        servers.AddTo(command);
-        command.SetAction((parsed, cancellationToken) => RunAsync(parsed.GetValue(directory)!, parsed.GetValue(days), parsed.GetValue(servers.Postgres)!,
-            DateTimeOffset.UtcNow, output, error, cancellationToken));
+        command.SetAction((parsed, cancellationToken) => RunAsync(parsed.GetValue(directory)!, parsed.GetValue(days), parsed.GetValue(connection)!,
+            output, error, cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(DirectoryInfo directory, int days, string connection, DateTimeOffset now, TextWriter output, TextWriter error,
+    private static async Task<int> RunAsync(DirectoryInfo directory, int days, string connection, TextWriter output, TextWriter error,
         CancellationToken cancellationToken)
     {
         try
         {
             await using var dataSource = NpgsqlDataSource.Create(connection);
-            var cutoff = now.AddDays(-days);
+            var cutoff = DateTimeOffset.UtcNow.AddDays(-days);
             var streams = await EventArchive.CountExpiredStreamsAsync(dataSource, ClosedStreams, cutoff, cancellationToken);
             var result = await ConsoleProgress.RunAsync(error, "archiving streams", streams,
                 counter => EventArchive.ArchiveAsync(dataSource, ClosedStreams, cutoff, directory.FullName, counter, cancellationToken));

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FirstViscount.Analytics.ClickHouse;
 using FirstViscount.Audit;
 using Npgsql;
 
@@ -16,28 +17,29 @@ internal static class AuditCommand
 
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var servers = new ServerOptions(withClickHouse: true);
+        var connection = PostgresOptions.Connection();
+        var clickHouse = new ClickHouseOptions(defaultUrl: null);
         var settle = WholeNumberOption.Create("--settle-minutes",
             "leave out events younger than this: still on their way to ClickHouse and the read models", "minutes", 0, 1440,
             (int)new AuditOptions().SettleTime.TotalMinutes);
         var command = new Command("audit", "Check the data against itself now, record the run like the silos' periodic audit, and print it. " +
             "Exit code 0: consistent; 3: inconsistencies (or a check could not run); 1: PostgreSQL unreachable.")
         {
-            settle,
+            settle, connection,
         };
-        servers.AddTo(command);
-        command.SetAction((parsed, cancellationToken) => RunAsync(parsed, servers, new AuditOptions { SettleTime = TimeSpan.FromMinutes(parsed.GetValue(settle)) },
-            output, error, cancellationToken));
+        clickHouse.AddTo(command);
+        command.SetAction((parsed, cancellationToken) => RunAsync(parsed.GetValue(connection)!, clickHouse.Client(parsed),
+            new AuditOptions { SettleTime = TimeSpan.FromMinutes(parsed.GetValue(settle)) }, output, error, cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult parsed, ServerOptions servers, AuditOptions audit, TextWriter output, TextWriter error,
+    private static async Task<int> RunAsync(string connection, ClickHouseClient? clickHouse, AuditOptions audit, TextWriter output, TextWriter error,
         CancellationToken cancellationToken)
     {
         try
         {
-            await using var postgres = NpgsqlDataSource.Create(parsed.GetValue(servers.Postgres)!);
-            var report = await new ConsistencyAuditor(postgres, servers.ClickHouse(parsed), audit).RunAsync($"cli on {Environment.MachineName}", cancellationToken);
+            await using var postgres = NpgsqlDataSource.Create(connection);
+            var report = await new ConsistencyAuditor(postgres, clickHouse, audit).RunAsync($"cli on {Environment.MachineName}", cancellationToken);
             await PrintAsync(report, output);
             return report.IsConsistent ? ExitCodes.Success : ExitCodes.Inconsistent;
         }

@@ -23,10 +23,10 @@ internal static class ConsoleProgress
             {
                 var task = context.AddTask(description, maxValue: Math.Max(total, 1));
                 var counter = new ProgressCounter(task);
-                var result = await work(counter);
+                var value = await work(counter);
                 task.Value = task.MaxValue;
                 done = counter.Count;
-                return result;
+                return value;
             });
         if (!console.Profile.Capabilities.Interactive)
         {

@@ -9,13 +9,7 @@ internal static class MigrateCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var connections = new Option<string[]>("--connection")
-        {
-            Description = $"{ServerOptions.ConnectionDescription}; repeat it once per shard",
-            HelpName = "connection string",
-            DefaultValueFactory = _ => [ServerOptions.ConfiguredPostgres],
-        };
-        connections.Validators.Add(ServerOptions.MustBeConnectionStrings);
+        var connections = PostgresOptions.Connections();
         var command = new Command("migrate", "Apply pending PostgreSQL migrations (once per shard). Silos also migrate when they start.") { connections };
         command.SetAction((parsed, cancellationToken) => RunAsync(parsed.GetValue(connections)!, output, error, cancellationToken));
         return command;

@@ -21,21 +21,26 @@ internal static class ReplayCommand
 
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var servers = new ServerOptions(withClickHouse: true, DefaultClickHouse);
+        var connection = PostgresOptions.Connection();
+        var clickHouse = new ClickHouseOptions(DefaultClickHouse);
         var model = new Argument<string>("read-model")
         {
             Description = $"what to rebuild: {InventoryLevels.ModelName} (stock per SKU, alerts, search availability), " +
                 $"{OrderHistory.ModelName} (GET /v1/orders), {ClickHouseModel} (the analytics facts; duplicates count once)",
         };
         model.AcceptOnlyFromAmong(InventoryLevels.ModelName, OrderHistory.ModelName, ClickHouseModel);
-        var command = new Command("replay", "Rebuild a read model from the start of the event log, with a progress bar, ending with a count.") { model };
-        servers.AddTo(command);
-        command.SetAction((parsed, cancellationToken) => RunAsync(parsed.GetValue(model)!, parsed.GetValue(servers.Postgres)!, () => servers.ClickHouse(parsed)!,
-            output, error, cancellationToken));
+        var command = new Command("replay", "Rebuild a read model from the start of the event log, with a progress bar, ending with a count.") { model, connection };
+        clickHouse.AddTo(command);
+        command.SetAction((parsed, cancellationToken) =>
+        {
+            var rebuilt = parsed.GetValue(model)!;
+            return RunAsync(rebuilt, parsed.GetValue(connection)!, rebuilt == ClickHouseModel ? clickHouse.Client(parsed) : null, output, error, cancellationToken);
+        });
         return command;
     }
 
-    private static async Task<int> RunAsync(string model, string connection, Func<ClickHouseClient> clickHouse, TextWriter output, TextWriter error,
+    // clickHouse is given only for the clickhouse model.
+    private static async Task<int> RunAsync(string model, string connection, ClickHouseClient? clickHouse, TextWriter output, TextWriter error,
         CancellationToken cancellationToken)
     {
         try
@@ -57,10 +62,9 @@ internal static class ReplayCommand
                     var orders = await new OrderHistory(postgres, store, CommerceEvents.CreateSerializer()).RebuildAsync(counter, cancellationToken);
                     return $"{model} rebuilt from {counter.Count:N0} events: {orders:N0} orders";
                 }
-                var client = clickHouse();
-                var sink = new AnalyticsSink($"replay-{DateTime.UtcNow:yyyyMMddTHHmmss}-{Guid.NewGuid():N}"[..40], store, client, postgres, batchSize: 20_000);
+                var sink = new AnalyticsSink($"replay-{DateTime.UtcNow:yyyyMMddTHHmmss}-{Guid.NewGuid():N}"[..40], store, clickHouse!, postgres, batchSize: 20_000);
                 var read = await sink.CatchUpAsync(counter, cancellationToken);
-                return $"{ClickHouseModel} given {read:N0} events again ({client.Database}; duplicates count once)";
+                return $"{ClickHouseModel} given {read:N0} events again ({clickHouse!.Database}; duplicates count once)";
             });
             await output.WriteLineAsync(summary);
             return ExitCodes.Success;

@@ -15,14 +15,13 @@ internal static class SeedCommand
 
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var servers = new ServerOptions(withClickHouse: false);
+        var connection = PostgresOptions.Connection();
         var products = WholeNumberOption.Create("--products", "number of products; SKUs SKU-0000001 onwards", "count", 1, MaxProducts, 10_000);
         var command = new Command("seed", "Load a demo catalog (categories, products, prices) with opening stock. Idempotent: running it again adds nothing.")
         {
-            products,
+            products, connection,
         };
-        servers.AddTo(command);
-        command.SetAction((parsed, cancellationToken) => RunAsync(parsed.GetValue(products), parsed.GetValue(servers.Postgres)!, output, error, cancellationToken));
+        command.SetAction((parsed, cancellationToken) => RunAsync(parsed.GetValue(products), parsed.GetValue(connection)!, output, error, cancellationToken));
         return command;
     }
 

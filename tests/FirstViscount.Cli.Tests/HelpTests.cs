@@ -31,7 +31,7 @@ public sealed class HelpTests
         Assert.Matches($@"Usage:\s+\S+ {command}", output);
         Assert.Contains("--connection <connection string>", output);
         Assert.Contains("(env FV_POSTGRES)", output);
-        Assert.Contains($"[default: {Environment.GetEnvironmentVariable("FV_POSTGRES") ?? ServerOptions.DefaultPostgres}]", output);
+        Assert.Contains($"[default: {Environment.GetEnvironmentVariable("FV_POSTGRES") ?? PostgresOptions.DefaultPostgres}]", output);
     }
 
     [Theory]
