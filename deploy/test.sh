@@ -12,7 +12,9 @@ cd "$repo"
 deploy/services.sh up --replica
 # The OpenAPI test lints the served document with @redocly/cli (npm).
 FV_REDOCLY=$(deploy/lib/redocly.sh)
-export FV_REDOCLY
+# The browser tests drive Debian's chromium through Playwright.
+FV_CHROMIUM=$(deploy/lib/chromium.sh)
+export FV_REDOCLY FV_CHROMIUM
 dotnet build FirstViscount.sln -c Release -warnaserror --nologo -v quiet
 
 log=$(mktemp)

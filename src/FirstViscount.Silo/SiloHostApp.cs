@@ -111,6 +111,7 @@ public static class SiloHostApp
         app.MapOpenApi("/openapi/{documentName}.json");
         app.UseSwaggerUI(options => options.SwaggerEndpoint("/openapi/v1.json", "FirstViscount v1"));
         app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(Principals.AdminPolicy).DisableRateLimiting();
+        app.MapOperationsPage();
         app.MapOrleansDashboard("/dashboard").RequireAuthorization(Principals.AdminPolicy).ExcludeFromDescription();
         app.MapAccountsApi();
         app.MapCartApi();

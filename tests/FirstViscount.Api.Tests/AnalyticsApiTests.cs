@@ -1,62 +1,20 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using FirstViscount.Tests;
-using FirstViscount.SiloHost;
-using Microsoft.AspNetCore.Builder;
-using Npgsql;
 
 namespace FirstViscount.Api.Tests;
 
 /// <summary>
-/// A silo host with analytics on its own PostgreSQL and ClickHouse databases, fed a known set of events, so the
-/// analytics routes' numbers can be checked exactly: 3 days ago two confirmed orders, the day after a cancelled
-/// and a failed one, and one confirmed now (served from the facts; the older hours come from the roll-up).
+/// The analytics routes' known set of events: 3 days ago two confirmed orders, the day after a cancelled and a failed
+/// one, and one confirmed now (served from the facts; the older hours come from the roll-up).
 /// </summary>
-public sealed class AnalyticsSilo : IAsyncLifetime
+public sealed class AnalyticsSilo : AnalyticsSiloHost
 {
-    public const string AdminEmail = "analytics-admin@firstviscount.test";
-    public const string AdminPassword = "analytics-admin-password";
-    private readonly string database = $"fv_analytics_{Guid.NewGuid():N}";
-    private WebApplication? app;
-
-    public string ClickHouseDatabase { get; } = $"fv_api_{Guid.NewGuid():N}";
-
     public DateTime Day { get; } = DateTime.UtcNow.Date.AddDays(-3);
 
-    public Uri Gateway { get; private set; } = null!;
-
-    public NpgsqlDataSource Events { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        await TestServers.EnsureDatabaseAsync(database);
-        var port = 22_000 + Random.Shared.Next(0, 1_000) * 2;
-        var clusterId = $"analytics-{Guid.NewGuid():N}";
-        app = SiloHostApp.Create([
-            $"--Urls=http://127.0.0.1:{port}",
-            $"--Silo:ClusterId={clusterId}",
-            $"--Silo:ServiceId={clusterId}",
-            $"--Silo:Port={port + 1}",
-            $"--Redis:Configuration={TestServers.Redis}",
-            $"--Postgres:ConnectionString={TestServers.PostgresDatabase(database)}",
-            $"--Payments:PayerKey={Convert.ToBase64String(new byte[32])}",
-            $"--Admin:Email={AdminEmail}",
-            $"--Admin:Password={AdminPassword}",
-            $"--ClickHouse:Url={TestServers.ClickHouse}",
-            $"--ClickHouse:Database={ClickHouseDatabase}",
-            "--EventLog:PollInterval=00:00:00.050",
-            "--Logging:LogLevel:Default=Warning",
-        ]);
-        await app.StartAsync();
-        Gateway = new Uri($"http://127.0.0.1:{port}/");
-        Events = NpgsqlDataSource.Create(TestServers.PostgresDatabase(database));
-        await AppendKnownEventsAsync();
-    }
-
-    private async Task AppendKnownEventsAsync()
+    protected override async Task AppendKnownEventsAsync()
     {
         var d1 = Day.AddDays(1);
         await AppendAsync("cart-c1", "cart.created", """{"cartId":"c1"}""", Day.AddHours(9.1));
@@ -69,58 +27,6 @@ public sealed class AnalyticsSilo : IAsyncLifetime
         await OrderAsync("D", d1.AddHours(12), """[{"sku":"Y","quantity":9,"unitPrice":5.00}]""", 45.00m, ending: ("order.failed", d1.AddHours(12.1)));
         await OrderAsync("E", DateTime.UtcNow, """[{"sku":"Z","quantity":4,"unitPrice":2.50}]""", 10.00m, confirmedAt: DateTime.UtcNow);
     }
-
-    private async Task OrderAsync(string id, DateTime placedAt, string lines, decimal total, DateTime? confirmedAt = null, (string Type, DateTime At)? ending = null)
-    {
-        var body = $$"""{"orderId":"{{id}}","customerId":"cust-{{id}}","lines":{{lines}},"total":{{total.ToString(CultureInfo.InvariantCulture)}},"currency":"EUR"}""";
-        await AppendAsync($"order-{id}", "order.placed", body, placedAt);
-        if (confirmedAt is { } at)
-        {
-            await AppendAsync($"order-{id}", "order.confirmed", body, at);
-        }
-        if (ending is { } end)
-        {
-            await AppendAsync($"order-{id}", end.Type, $$"""{"orderId":"{{id}}","reason":"test"}""", end.At);
-        }
-    }
-
-    /// <summary>An event with the time it was recorded set by the test (the log's own appends always say "now").</summary>
-    private async Task AppendAsync(string stream, string type, string payload, DateTime recordedAt)
-    {
-        await using var command = Events.CreateCommand("""
-            INSERT INTO events (stream_id, version, event_id, event_type, payload, recorded_at)
-            SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4::jsonb, $5 FROM events WHERE stream_id = $1
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = stream });
-        command.Parameters.Add(new NpgsqlParameter { Value = Guid.NewGuid() });
-        command.Parameters.Add(new NpgsqlParameter { Value = type });
-        command.Parameters.Add(new NpgsqlParameter { Value = payload });
-        command.Parameters.Add(new NpgsqlParameter { Value = DateTime.SpecifyKind(recordedAt, DateTimeKind.Utc) });
-        await command.ExecuteNonQueryAsync();
-    }
-
-    public async Task<HttpClient> AdminAsync()
-    {
-        var client = new HttpClient { BaseAddress = Gateway, Timeout = TimeSpan.FromSeconds(30) };
-        var token = await client.PostAsJsonAsync("/v1/auth/token", new { email = AdminEmail, password = AdminPassword });
-        token.EnsureSuccessStatusCode();
-        var accessToken = (await token.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-        return client;
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (app is not null)
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
-        }
-        await Events.DisposeAsync();
-        using var http = new HttpClient { BaseAddress = new Uri(TestServers.ClickHouse) };
-        await http.PostAsync("", new StringContent($"DROP DATABASE IF EXISTS {ClickHouseDatabase}"));
-        await TestServers.DropDatabaseAsync(database);
-    }
 }
 
 [Trait("Category", "Analytics")]
@@ -128,31 +34,13 @@ public sealed class AnalyticsApiTests(AnalyticsSilo silo) : IClassFixture<Analyt
 {
     private static string Iso(DateTime moment) => moment.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 
-    /// <summary>Waits until the sink has delivered every event and recomputed every closed hour's roll-up.</summary>
-    private async Task<HttpClient> CaughtUpAsync()
-    {
-        var client = await silo.AdminAsync();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var freshness = await client.GetFromJsonAsync<JsonElement>("/v1/analytics/freshness");
-            await using var dirty = silo.Events.CreateCommand("SELECT count(*) FROM analytics_dirty_hours WHERE hour < date_trunc('hour', now()) - interval '1 hour'");
-            if (freshness.GetProperty("lagEvents").GetInt64() == 0 && (long)(await dirty.ExecuteScalarAsync())! == 0)
-            {
-                return client;
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"the sink did not catch up: {freshness}");
-            await Task.Delay(100);
-        }
-    }
-
     private static string Rows(JsonElement array, params string[] fields) =>
         string.Join(" | ", array.EnumerateArray().Select(row => string.Join(" ", fields.Select(f => row.GetProperty(f).ToString()))));
 
     [Fact]
     public async Task Sales_per_day_and_per_hour_count_confirmed_orders_units_and_revenue()
     {
-        using var client = await CaughtUpAsync();
+        using var client = await silo.CaughtUpAsync();
         var days = await client.GetFromJsonAsync<JsonElement>($"/v1/analytics/sales?from={Iso(silo.Day)}&to={Iso(silo.Day.AddDays(4))}&interval=day");
         var hours = await client.GetFromJsonAsync<JsonElement>($"/v1/analytics/sales?from={Iso(silo.Day.AddHours(9))}&to={Iso(silo.Day.AddHours(11))}&interval=hour");
 
@@ -164,7 +52,7 @@ public sealed class AnalyticsApiTests(AnalyticsSilo silo) : IClassFixture<Analyt
     [Fact]
     public async Task The_closed_hours_come_from_the_roll_up()
     {
-        using var client = await CaughtUpAsync();
+        using var client = await silo.CaughtUpAsync();
         using var clickHouse = new HttpClient { BaseAddress = new Uri(TestServers.ClickHouse) };
 
         var rolled = await clickHouse.PostAsync("", new StringContent(
@@ -178,7 +66,7 @@ public sealed class AnalyticsApiTests(AnalyticsSilo silo) : IClassFixture<Analyt
     [Fact]
     public async Task Top_products_rank_by_revenue_among_confirmed_orders()
     {
-        using var client = await CaughtUpAsync();
+        using var client = await silo.CaughtUpAsync();
 
         var top = await client.GetFromJsonAsync<JsonElement>($"/v1/analytics/top-products?from={Iso(silo.Day)}&to={Iso(silo.Day.AddDays(4))}&limit=2");
 
@@ -188,7 +76,7 @@ public sealed class AnalyticsApiTests(AnalyticsSilo silo) : IClassFixture<Analyt
     [Fact]
     public async Task The_funnel_counts_carts_checkouts_and_how_orders_ended()
     {
-        using var client = await CaughtUpAsync();
+        using var client = await silo.CaughtUpAsync();
 
         var funnel = await client.GetFromJsonAsync<JsonElement>($"/v1/analytics/funnel?from={Iso(silo.Day)}&to={Iso(silo.Day.AddDays(4))}");
         var firstDay = await client.GetFromJsonAsync<JsonElement>($"/v1/analytics/funnel?from={Iso(silo.Day)}&to={Iso(silo.Day.AddDays(1))}");
@@ -200,7 +88,7 @@ public sealed class AnalyticsApiTests(AnalyticsSilo silo) : IClassFixture<Analyt
     [Fact]
     public async Task Freshness_reports_the_log_and_the_sink_positions()
     {
-        using var client = await CaughtUpAsync();
+        using var client = await silo.CaughtUpAsync();
         await using var last = silo.Events.CreateCommand("SELECT max(position) FROM events");
         var newest = (long)(await last.ExecuteScalarAsync())!;
 

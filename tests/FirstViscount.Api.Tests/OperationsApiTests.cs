@@ -82,6 +82,26 @@ public sealed class OperationsApiTests(GatewayCluster cluster)
     }
 
     [Fact]
+    public async Task The_operations_page_is_served_from_the_silo_with_a_same_origin_policy_and_revalidated_by_etag()
+    {
+        using var client = cluster.Client();
+
+        var page = await client.GetAsync("/ops/");
+        using var unchanged = new HttpRequestMessage(HttpMethod.Get, "/ops/ops.js");
+        unchanged.Headers.IfNoneMatch.Add((await client.GetAsync("/ops/ops.js")).Headers.ETag!);
+        using var noRedirects = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = cluster.Gateways[0] };
+        var withoutSlash = await noRedirects.GetAsync("/ops");
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("script-src 'self'", page.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Contains("<script type=\"module\" src=\"ops.js\">", await page.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotModified, (await client.SendAsync(unchanged)).StatusCode);
+        Assert.Equal((HttpStatusCode.Redirect, "/ops/"), (withoutSlash.StatusCode, withoutSlash.Headers.Location!.OriginalString));
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/ops/secrets.json")).StatusCode);
+    }
+
+    [Fact]
     public async Task Without_clickhouse_the_analytics_routes_answer_503_with_a_problem_that_says_so()
     {
         using var client = cluster.Client(0, await cluster.AdminTokenAsync());
