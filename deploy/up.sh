@@ -68,7 +68,7 @@ FirstViscount is up.
   Silo 2         http://127.0.0.1:5081    (silo port 11112)
   Operations     http://127.0.0.1:5080/ops/    (sales, funnel, stock alerts, silos: sign in as the admin below)
   API document   http://127.0.0.1:5080/openapi/v1.json    (browsable at /swagger)
-  Dashboard      http://127.0.0.1:5080/dashboard/    (Orleans dashboard; admin bearer token in an Authorization header)
+  Dashboard      http://127.0.0.1:5080/dashboard/    (Orleans dashboard: the operations page links to it, or send an admin bearer token)
   Admin e-mail   $admin_email
   Admin password $(cat "$admin_password_file")    (kept in $admin_password_file)
   PostgreSQL     127.0.0.1:15432  user firstviscount / password firstviscount, database firstviscount (TLS; PgBouncer on 16432)

@@ -75,6 +75,7 @@ public static class SiloHostApp
                 RoleClaimType = TokenIssuer.Claims.Role,
                 ClockSkew = TimeSpan.FromSeconds(30),
             };
+            options.Events = new JwtBearerEvents { OnMessageReceived = DashboardSession.ReadCookie };
         });
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<SigningKeyRing>((options, ring) => options.ConfigurationManager = ring);
@@ -112,6 +113,7 @@ public static class SiloHostApp
         app.UseSwaggerUI(options => options.SwaggerEndpoint("/openapi/v1.json", "FirstViscount v1"));
         app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(Principals.AdminPolicy).DisableRateLimiting();
         app.MapOperationsPage();
+        app.MapDashboardSession();
         app.MapOrleansDashboard("/dashboard").RequireAuthorization(Principals.AdminPolicy).ExcludeFromDescription();
         app.MapAccountsApi();
         app.MapCartApi();

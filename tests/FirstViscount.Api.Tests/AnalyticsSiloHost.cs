@@ -89,6 +89,17 @@ public abstract class AnalyticsSiloHost : IAsyncLifetime
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>Registers a customer and returns their e-mail, password and a bearer token.</summary>
+    public async Task<(string Email, string Password, string Token)> NewCustomerAsync()
+    {
+        var (email, password) = ($"c{Guid.NewGuid():N}@example.com", "s3cret-password");
+        using var client = new HttpClient { BaseAddress = Gateway, Timeout = TimeSpan.FromSeconds(30) };
+        (await client.PostAsJsonAsync("/v1/customers", new { email, password, name = "Test Customer" })).EnsureSuccessStatusCode();
+        var token = await client.PostAsJsonAsync("/v1/auth/token", new { email, password });
+        token.EnsureSuccessStatusCode();
+        return (email, password, (await token.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!);
+    }
+
     public async Task<HttpClient> AdminAsync()
     {
         var client = new HttpClient { BaseAddress = Gateway, Timeout = TimeSpan.FromSeconds(30) };

@@ -102,6 +102,28 @@ public sealed class OperationsApiTests(GatewayCluster cluster)
     }
 
     [Fact]
+    public async Task The_dashboard_session_is_an_admins_http_only_strict_cookie_that_opens_only_the_dashboards_reads()
+    {
+        using var admin = cluster.Client(0, await cluster.AdminTokenAsync());
+        using var customer = cluster.Client(0, (await cluster.NewCustomerAsync()).Token);
+
+        var opened = await admin.PostAsync("/ops/dashboard-session", null);
+        var cookie = opened.Headers.GetValues("Set-Cookie").Single();
+        using var withCookie = cluster.Client(0);
+        withCookie.DefaultRequestHeaders.Add("Cookie", cookie.Split(';')[0]);
+
+        Assert.Equal(HttpStatusCode.NoContent, opened.StatusCode);
+        Assert.StartsWith("fv_dashboard=", cookie);
+        Assert.Contains("path=/dashboard", cookie);
+        Assert.Contains("samesite=strict", cookie);
+        Assert.Contains("httponly", cookie);
+        Assert.Equal(HttpStatusCode.OK, (await withCookie.GetAsync("/dashboard/DashboardCounters")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await withCookie.GetAsync("/v1/admin/cluster")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await customer.PostAsync("/ops/dashboard-session", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await cluster.Client(0).PostAsync("/ops/dashboard-session", null)).StatusCode);
+    }
+
+    [Fact]
     public async Task Without_clickhouse_the_analytics_routes_answer_503_with_a_problem_that_says_so()
     {
         using var client = cluster.Client(0, await cluster.AdminTokenAsync());

@@ -47,7 +47,23 @@ function show(view) {
   byId("signed-in-as").textContent = sessionStorage.getItem(EMAIL) ?? "";
 }
 
+let dashboardSessionFor = null;
+
+/** Trades the admin's token for the cookie the Orleans dashboard reads (a link cannot send a bearer header). */
+async function openDashboardSession() {
+  const token = sessionStorage.getItem(TOKEN);
+  if (dashboardSessionFor === token) {
+    return;
+  }
+  const response = await fetch("/ops/dashboard-session", { method: "POST", headers: { Authorization: `Bearer ${token}` } });
+  dashboardSessionFor = response.ok ? token : null;
+  byId("dashboard-link").hidden = !response.ok; // shown once the cookie is there, so the link always opens
+}
+
 function signOut(message = "") {
+  dashboardSessionFor = null;
+  byId("dashboard-link").hidden = true;
+  fetch("/ops/dashboard-session", { method: "DELETE" });
   sessionStorage.removeItem(TOKEN);
   sessionStorage.removeItem(EMAIL);
   byId("sign-in-error").textContent = message;
@@ -174,6 +190,7 @@ async function refresh() {
   try {
     await api("/v1/admin/cluster"); // a customer's token stops here, before any section is shown
     show("board");
+    await openDashboardSession();
     const query = range();
     const results = await Promise.allSettled(Object.entries(sections).map(async ([name, load]) => {
       try {
