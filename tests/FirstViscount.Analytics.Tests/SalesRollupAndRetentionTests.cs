@@ -88,6 +88,81 @@ public sealed class SalesRollupAndRetentionTests
         }
     }
 
+    private static readonly string[] LineColumns = ["event_id", "line_no", "order_id", "sku", "quantity", "unit_price", "line_total", "occurred_at"];
+
+    private static object?[] Line(Guid eventId, string sku, int quantity, decimal price, DateTime at) => [eventId, 0, "o", sku, quantity, price, quantity * price, at];
+
+    private static async Task<string> TopAsync(AnalyticsQueries queries, DateTime from) =>
+        string.Join(" | ", (await queries.TopProductsAsync(new DateTimeOffset(from, TimeSpan.Zero), DateTimeOffset.UtcNow.AddMinutes(1), 10))
+            .Select(p => $"{p.Sku} {p.Units} {p.Revenue}"));
+
+    [Fact]
+    public async Task Top_products_read_whole_recomputed_months_from_the_monthly_roll_up_and_the_rest_from_the_order_lines()
+    {
+        var clickHouse = await Backends.NewClickHouseDatabaseAsync();
+        try
+        {
+            await using var dataSource = NpgsqlDataSource.Create(Backends.Postgres);
+            var sink = new AnalyticsSink($"products-{Guid.NewGuid():N}", new PostgresEventStore(dataSource), clickHouse, dataSource);
+            await Backends.StartAtHorizonAsync(sink, dataSource);
+            var queries = new AnalyticsQueries(sink.Rollup, clickHouse, dataSource);
+            var month = SalesRollup.MonthOf(DateTime.UtcNow).AddMonths(-3);
+            var (twice, inMonth, later) = (Guid.NewGuid(), month.AddDays(5).AddHours(10), month.AddDays(20).AddHours(8));
+            await clickHouse.InsertAsync("fv_order_lines", LineColumns, [Line(twice, "X", 2, 10.00m, inMonth), Line(Guid.NewGuid(), "Y", 1, 5.00m, later)]);
+            await clickHouse.InsertAsync("fv_order_lines", LineColumns, [Line(twice, "X", 2, 10.00m, inMonth)]); // delivered again
+            await clickHouse.InsertAsync("fv_order_lines", LineColumns, [Line(Guid.NewGuid(), "Y", 4, 5.00m, month.AddDays(-2))]); // the month before: a part of it is in the range
+            await clickHouse.InsertAsync("fv_order_lines", LineColumns, [Line(Guid.NewGuid(), "Z", 1, 50.00m, DateTime.UtcNow)]); // the open month
+            await MarkDirtyAsync(dataSource, sink.Rollup, SalesRollup.HourOf(inMonth));
+            await MarkDirtyAsync(dataSource, sink.Rollup, SalesRollup.HourOf(later));
+            var from = month.AddDays(-5);
+            var whileDirty = await TopAsync(queries, from);
+            await sink.Rollup.RecomputeSettledAsync();
+
+            var rolled = await clickHouse.QueryAsync(ClickHouseSql.Format("SELECT sku, units, revenue FROM fv_product_sales_monthly FINAL WHERE month = toDate({0}) ORDER BY sku", month));
+            var served = await TopAsync(queries, from);
+            await clickHouse.InsertAsync("fv_order_lines", LineColumns, [Line(Guid.NewGuid(), "X", 10, 10.00m, later)]); // a late commit in the rolled month
+            await MarkDirtyAsync(dataSource, sink.Rollup, SalesRollup.HourOf(later));
+            var lateWhileDirty = await TopAsync(queries, from);
+            await sink.Rollup.RecomputeSettledAsync();
+            var lateRolled = await TopAsync(queries, from);
+            await clickHouse.InsertAsync("fv_product_sales_monthly", ["month", "sku", "units", "revenue", "computed"],
+                [[DateOnly.FromDateTime(month), "W", 1L, 1000.00m, ulong.MaxValue]]); // a row only the roll-up holds
+
+            Assert.Equal("Z 1 50.00 | Y 5 25.00 | X 2 20.00", whileDirty);
+            Assert.Equal(["X 2 20.00", "Y 1 5.00"], rolled.Select(row => string.Join(' ', row)));
+            Assert.Equal(whileDirty, served);
+            Assert.Equal("X 12 120.00 | Z 1 50.00 | Y 5 25.00", lateWhileDirty);
+            Assert.Equal(lateWhileDirty, lateRolled);
+            Assert.StartsWith("W 1 1000.00 | ", await TopAsync(queries, from)); // the whole month came from the roll-up
+        }
+        finally
+        {
+            await Backends.DropAsync(clickHouse);
+        }
+    }
+
+    [Fact]
+    public async Task A_product_roll_up_added_beside_kept_order_lines_is_filled_from_them_for_the_closed_months()
+    {
+        var clickHouse = await Backends.NewClickHouseDatabaseAsync();
+        try
+        {
+            var closed = SalesRollup.MonthOf(DateTime.UtcNow).AddMonths(-2);
+            await clickHouse.InsertAsync("fv_order_lines", LineColumns, [Line(Guid.NewGuid(), "X", 3, 2.00m, closed.AddDays(3)), Line(Guid.NewGuid(), "X", 1, 2.00m, DateTime.UtcNow)]);
+            await clickHouse.ExecuteAsync("DROP TABLE fv_product_sales_monthly"); // as before the roll-up existed
+
+            await ClickHouseSchema.EnsureAsync(clickHouse);
+            await ClickHouseSchema.EnsureAsync(clickHouse); // a second silo starting: filled once
+
+            var rows = await clickHouse.QueryAsync("SELECT month, sku, units, revenue FROM fv_product_sales_monthly FINAL");
+            Assert.Equal($"{closed:yyyy-MM-dd} X 3 6.00", string.Join(' ', Assert.Single(rows)));
+        }
+        finally
+        {
+            await Backends.DropAsync(clickHouse);
+        }
+    }
+
     [Fact]
     public async Task A_closed_hour_is_recomputed_from_the_deduplicated_facts_and_recomputed_again_when_more_arrive()
     {

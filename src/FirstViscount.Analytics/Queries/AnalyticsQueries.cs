@@ -41,13 +41,25 @@ public sealed class AnalyticsQueries(SalesRollup rollup, ClickHouseClient clickH
             ? (long)Math.Ceiling((to.UtcDateTime - SalesRollup.HourOf(from)).TotalHours)
             : (long)Math.Ceiling((to.UtcDateTime - from.UtcDateTime.Date).TotalDays);
 
-    /// <summary>The best-selling skus by revenue (then units, then sku) among confirmed orders in [from, to).</summary>
+    /// <summary>
+    /// The best-selling skus by revenue (then units, then sku) among confirmed orders in [from, to): the monthly product
+    /// roll-up for the whole months of the range before the first dirty hour, the order lines for the rest.
+    /// </summary>
     public async Task<IReadOnlyList<ProductSales>> TopProductsAsync(DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken = default)
     {
-        var rows = await clickHouse.QueryAsync(ClickHouseSql.Format("""
-            SELECT sku, sum(quantity) AS units, sum(line_total) AS revenue FROM fv_order_lines FINAL
-            WHERE occurred_at >= {0} AND occurred_at < {1} GROUP BY sku ORDER BY revenue DESC, units DESC, sku LIMIT {2}
-            """, from, to, limit), cancellationToken);
+        var (start, end) = (from.UtcDateTime, to.UtcDateTime);
+        var rolledFrom = SalesRollup.MonthOf(start) == start ? start : SalesRollup.MonthOf(start).AddMonths(1);
+        var rolledTo = SalesRollup.MonthOf(Min(end, await rollup.TrustedUntilAsync(cancellationToken)));
+        var lines = rolledFrom < rolledTo
+            ? ClickHouseSql.Format("""
+                SELECT sku, units, revenue FROM fv_product_sales_monthly FINAL WHERE month >= toDate({0}) AND month < toDate({1})
+                UNION ALL
+                SELECT sku, toInt64(quantity) AS units, line_total AS revenue FROM fv_order_lines FINAL
+                WHERE (occurred_at >= {2} AND occurred_at < {0}) OR (occurred_at >= {1} AND occurred_at < {3})
+                """, rolledFrom, rolledTo, start, end)
+            : ClickHouseSql.Format("SELECT sku, toInt64(quantity) AS units, line_total AS revenue FROM fv_order_lines FINAL WHERE occurred_at >= {0} AND occurred_at < {1}", start, end);
+        var rows = await clickHouse.QueryAsync(
+            $"SELECT sku, sum(units) AS units, sum(revenue) AS revenue FROM ({lines}) GROUP BY sku ORDER BY revenue DESC, units DESC, sku LIMIT {limit}", cancellationToken);
         return [.. rows.Select(row => new ProductSales(row[0]!, Long(row[1]), Money(row[2])))];
     }
 

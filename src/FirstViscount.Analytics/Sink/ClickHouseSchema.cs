@@ -5,7 +5,7 @@ namespace FirstViscount.Analytics.Sink;
 
 /// <summary>
 /// Creates the client's database and the tables of sql/clickhouse/ (embedded; every statement is idempotent), and fills
-/// a roll-up added after facts were already kept (the funnel's) from those facts.
+/// a roll-up added after facts were already kept (the funnel's, the products') from those facts.
 /// </summary>
 public static class ClickHouseSchema
 {
@@ -24,6 +24,17 @@ public static class ClickHouseSchema
             }
         }
         await BackfillFunnelAsync(clickHouse, cancellationToken);
+        await BackfillProductMonthsAsync(clickHouse, cancellationToken);
+    }
+
+    /// <summary>An empty product roll-up beside kept order lines is computed for every closed month, as version 0.</summary>
+    private static async Task BackfillProductMonthsAsync(ClickHouseClient clickHouse, CancellationToken cancellationToken)
+    {
+        var counts = (await clickHouse.QueryAsync("SELECT (SELECT count() FROM fv_product_sales_monthly), (SELECT count() FROM fv_order_lines)", cancellationToken))[0];
+        if (counts[0] == "0" && counts[1] != "0")
+        {
+            await clickHouse.ExecuteAsync(SalesRollup.ProductMonthsSql(0, DateTime.UnixEpoch, SalesRollup.MonthOf(DateTime.UtcNow)), cancellationToken);
+        }
     }
 
     /// <summary>

@@ -5,10 +5,11 @@ using NpgsqlTypes;
 namespace FirstViscount.Analytics.Sink;
 
 /// <summary>
-/// Keeps the hourly roll-ups fv_sales_hourly and fv_funnel_hourly: when the sink delivers order events or created
-/// carts for an hour, the hour is marked dirty (before the batch counts as delivered); once the hour has closed, both
-/// roll-ups are recomputed from the facts with FINAL and the mark is removed. Readers trust the roll-ups only before
-/// the earliest dirty hour, so their answers always equal the facts.
+/// Keeps the hourly roll-ups fv_sales_hourly and fv_funnel_hourly, and the monthly fv_product_sales_monthly: when the
+/// sink delivers order events or created carts for an hour, the hour is marked dirty (before the batch counts as
+/// delivered); once the hour has closed, the roll-ups of the hour and of its month are recomputed from the facts with
+/// FINAL and the mark is removed. Readers trust the roll-ups only before the earliest dirty hour, so their answers
+/// always equal the facts.
 /// </summary>
 public sealed class SalesRollup(string sink, ClickHouseClient clickHouse, NpgsqlDataSource postgres, TimeProvider clock, TimeSpan? settleTime = null)
 {
@@ -93,6 +94,10 @@ public sealed class SalesRollup(string sink, ClickHouseClient clickHouse, Npgsql
             WHERE event_type = 'order.confirmed' AND occurred_at >= {1} AND occurred_at < {2}
             """, readAt.Ticks, hours[0], hours[^1].AddHours(1)) + $" AND h IN ({HourList(hours)}) GROUP BY h", cancellationToken);
         await clickHouse.ExecuteAsync(FunnelHoursSql(readAt.Ticks, hours[0], hours[^1].AddHours(1)) + $" WHERE h IN ({HourList(hours)}) GROUP BY h", cancellationToken);
+        foreach (var month in hours.Select(MonthOf).Distinct())
+        {
+            await clickHouse.ExecuteAsync(ProductMonthsSql(readAt.Ticks, month, month.AddMonths(1)), cancellationToken);
+        }
         // A delivery that dirtied an hour again while it was being recomputed keeps the mark (dirtied_at is later).
         await using var clear = postgres.CreateCommand("DELETE FROM analytics_dirty_hours WHERE sink = $1 AND hour = ANY($2) AND dirtied_at <= $3");
         clear.Parameters.Add(new NpgsqlParameter { Value = sink });
@@ -101,6 +106,16 @@ public sealed class SalesRollup(string sink, ClickHouseClient clickHouse, Npgsql
         await clear.ExecuteNonQueryAsync(cancellationToken);
         return hours.Count;
     }
+
+    /// <summary>The first day (UTC) of the month <paramref name="moment"/> falls in.</summary>
+    public static DateTime MonthOf(DateTime moment) => new(moment.Year, moment.Month, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>An insert of each product's confirmed units and revenue per month, for the months in [from, to) (whole months).</summary>
+    internal static string ProductMonthsSql(long computed, DateTime from, DateTime to) => ClickHouseSql.Format("""
+        INSERT INTO fv_product_sales_monthly (month, sku, units, revenue, computed)
+        SELECT toStartOfMonth(occurred_at) AS m, sku, sum(quantity), toDecimal64(sum(line_total), 2), {0}
+        FROM fv_order_lines FINAL WHERE occurred_at >= {1} AND occurred_at < {2} GROUP BY m, sku
+        """, computed, from, to);
 
     private static string HourList(IEnumerable<DateTime> hours) => string.Join(", ", hours.Select(hour => ClickHouseSql.Literal(hour)));
 
