@@ -183,6 +183,30 @@ public sealed class AuditTests(AuditedShop shop) : IClassFixture<AuditedShop>
     }
 
     [Fact]
+    public async Task A_monthly_product_rollup_is_checked_against_the_logs_confirmed_lines_of_each_closed_month()
+    {
+        await using var copy = await shop.CopyAsync();
+        var (order, ago) = ($"o-old-{Guid.NewGuid():N}", TimeSpan.FromDays(70)); // in a closed month, which the roll-up answers for
+        OrderLine[] lines = [new("OLD-MUG", "Mug", 2, 9.99m), new("OLD-TEA", "Tea", 1, 4.50m)];
+        var at = DateTimeOffset.UtcNow - ago;
+        await copy.AppendAsync($"order-{order}", [new OrderPlaced(order, "c-old", lines, 24.48m, "EUR", new ShippingAddress("Ada", "1 Main St", null, "Berlin", "10115", "DE"), at),
+            new OrderConfirmed(order, "c-old", lines, 24.48m, "EUR", at)], ago);
+        await copy.DeliverAsync(); // the sink's facts, and the roll-ups of the closed hour and of its month
+        var month = new DateOnly(at.Year, at.Month, 1);
+        var rolled = await copy.ClickHouse.QueryAsync(ClickHouseSql.Format(
+            "SELECT sku, units, toString(revenue) FROM fv_product_sales_monthly FINAL WHERE month = {0} AND startsWith(sku, 'OLD-') ORDER BY sku", month));
+
+        var consistent = Of(await copy.Auditor().AuditAsync("test"), "read-models").ToArray();
+        await copy.ClickHouse.InsertAsync("fv_product_sales_monthly", ["month", "sku", "units", "revenue", "computed"], [[month, "OLD-MUG", 3L, 29.97m, ulong.MaxValue]]);
+        var finding = await OnlyFindingAsync(copy, "read-models");
+
+        Assert.Equal(["OLD-MUG 2 19.98", "OLD-TEA 1 4.50"], rolled.Select(row => string.Join(' ', row)));
+        Assert.Empty(consistent);
+        Assert.Equal($"fv_product_sales_monthly/{month:yyyy-MM-dd}/OLD-MUG", finding.Subject);
+        Assert.Equal("the roll-up holds 3 units, 29.97; the log's confirmed lines are 2 units, 19.98", finding.Detail);
+    }
+
+    [Fact]
     public async Task Without_ClickHouse_the_PostgreSQL_checks_still_run_and_ClickHouse_down_is_a_failed_check_not_a_failed_audit()
     {
         await using var copy = await shop.CopyAsync();
