@@ -51,7 +51,8 @@ public sealed class OperationsPageTests(OperationsPageSilo silo, Chromium chromi
         public double Height { get; init; }
     }
 
-    private async Task<IPage> SignedInAsync(IBrowserContext context, string email, string password)
+    /// <summary>Opens the operations page in <paramref name="context"/> and signs in through its form.</summary>
+    public static async Task<IPage> SignedInAsync(IBrowserContext context, string email, string password)
     {
         var page = await context.NewPageAsync();
         await page.GotoAsync("/ops/");
@@ -150,5 +151,30 @@ public sealed class OperationsPageTests(OperationsPageSilo silo, Chromium chromi
         await Assertions.Expect(page.GetByLabel("E-mail")).ToBeVisibleAsync();
         await Eventually.HoldsAsync(async () => (await context.CookiesAsync()).All(cookie => cookie.Name != "fv_dashboard"), "the dashboard cookie is deleted");
         Assert.Equal((int)HttpStatusCode.Unauthorized, (await (await context.NewPageAsync()).GotoAsync("/dashboard/"))!.Status);
+    }
+}
+
+/// <summary>The operations page on silos without ClickHouse (the API cluster): each analytics section says why it is empty, the rest still show.</summary>
+[Collection(nameof(GatewayCluster))]
+[Trait("Category", "Browser")]
+public sealed class OperationsPageWithoutClickHouseTests(GatewayCluster cluster, Chromium chromium) : IClassFixture<Chromium>
+{
+    [Fact]
+    public async Task Sections_whose_route_fails_say_why_in_their_place_and_the_others_still_show()
+    {
+        await using var context = await chromium.NewContextAsync(cluster.Gateways[0]);
+
+        var page = await OperationsPageTests.SignedInAsync(context, GatewayCluster.AdminEmail, GatewayCluster.AdminPassword);
+
+        await Assertions.Expect(page.Locator("body[data-loaded-at]")).ToHaveCountAsync(1);
+        await Chromium.ScreenshotAsync(page, "operations-page-without-clickhouse");
+        foreach (var section in new[] { "sales", "top-products", "freshness" })
+        {
+            await Assertions.Expect(page.Locator($".status.error[data-for='{section}']")).ToContainTextAsync("Analytics needs PostgreSQL and ClickHouse");
+        }
+        await Assertions.Expect(page.Locator("#funnel [data-field='cartsCreated']")).ToHaveTextAsync("–");
+        Assert.Equal(0, await page.Locator("#sales-chart rect").CountAsync());
+        Assert.Equal(2, await page.Locator("#silos tbody tr").CountAsync());
+        Assert.Equal(0, await page.Locator(".status.error[data-for='silos'], .status.error[data-for='alerts']").CountAsync());
     }
 }

@@ -15,7 +15,6 @@ public sealed class AnalyticsStreamsOptions
 
     /// <summary>How often the roll-up of closed hours runs (an Orleans reminder: at least a minute).</summary>
     public TimeSpan HousekeepingInterval { get; set; } = TimeSpan.FromMinutes(1);
-
 }
 
 public static class AnalyticsStreams

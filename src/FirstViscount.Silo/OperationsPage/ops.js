@@ -171,6 +171,15 @@ const sections = {
   },
 };
 
+/** Empties what a section shows (the funnel's figures are under both the funnel and the outcomes). */
+function clearSection(section) {
+  const shown = section === "funnel" ? ["#funnel", "#outcomes"] : [`#${section}`];
+  for (const root of shown) {
+    document.querySelectorAll(`${root} tbody:not(:has([data-field])), ${root} svg, ${root} .summary`).forEach(node => node.replaceChildren());
+    document.querySelectorAll(`${root} [data-field], ${root} [data-share]`).forEach(cell => { cell.textContent = "–"; });
+  }
+}
+
 /** Writes a section's status line (the funnel's shows under both the funnel and the outcomes). */
 function setStatus(section, text, isError = false) {
   for (const status of document.querySelectorAll(`.status[data-for="${section}"]`)) {
@@ -199,6 +208,7 @@ async function refresh() {
         if (error instanceof SignedOut || error instanceof Refused) {
           throw error;
         }
+        clearSection(name); // no figures from an earlier refresh next to the error
         setStatus(name, error.message, true);
       }
     }));
