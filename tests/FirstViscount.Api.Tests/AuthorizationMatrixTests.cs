@@ -22,6 +22,7 @@ public sealed class AuthorizationMatrixTests(GatewayCluster cluster)
             ("GET", "/v1/orders/o-none/events", false), ("PUT", "/v1/products/AUTHZ-1", true), ("GET", "/v1/inventory/AUTHZ-1", true),
             ("POST", "/v1/inventory/AUTHZ-1/adjustments", true), ("GET", "/v1/inventory/AUTHZ-1/movements", true), ("GET", "/v1/admin/cluster", true),
             ("GET", "/v1/admin/audit", true), ("GET", "/v1/inventory/alerts", true), ("PUT", "/v1/categories/authz", true), ("GET", "/dashboard/", true), ("GET", "/metrics", true),
+            ("POST", "/ops/dashboard-session", true),
         ];
         foreach (var (method, path, adminOnly) in routes)
         {
@@ -29,7 +30,7 @@ public sealed class AuthorizationMatrixTests(GatewayCluster cluster)
             data.Add(method, path, Caller.Customer, adminOnly ? [HttpStatusCode.Forbidden] : ok);
             data.Add(method, path, Caller.Admin, [.. ok, HttpStatusCode.Created]);
         }
-        foreach (var (method, path) in new[] { ("GET", "/v1/products"), ("GET", "/v1/categories"), ("GET", "/health/live"), ("GET", "/openapi/v1.json") })
+        foreach (var (method, path) in new[] { ("GET", "/v1/products"), ("GET", "/v1/categories"), ("GET", "/health/live"), ("GET", "/openapi/v1.json"), ("GET", "/ops/") })
         {
             data.Add(method, path, Caller.Anonymous, [HttpStatusCode.OK]);
         }
