@@ -48,7 +48,7 @@ public sealed class AnalyticsQueries(SalesRollup rollup, ClickHouseClient clickH
     public async Task<IReadOnlyList<ProductSales>> TopProductsAsync(DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken = default)
     {
         var (start, end) = (from.UtcDateTime, to.UtcDateTime);
-        var rolledFrom = SalesRollup.MonthOf(start) == start ? start : SalesRollup.MonthOf(start).AddMonths(1);
+        var rolledFrom = CeilingMonth(start);
         var rolledTo = SalesRollup.MonthOf(Min(end, await rollup.TrustedUntilAsync(cancellationToken)));
         var lines = rolledFrom < rolledTo
             ? ClickHouseSql.Format("""
@@ -148,6 +148,8 @@ public sealed class AnalyticsQueries(SalesRollup rollup, ClickHouseClient clickH
     private static DateTime Next(DateTime bucket, SalesInterval interval) => interval == SalesInterval.Hour ? bucket.AddHours(1) : bucket.AddDays(1);
 
     private static DateTime CeilingHour(DateTime moment) => SalesRollup.HourOf(moment) == moment ? moment : SalesRollup.HourOf(moment).AddHours(1);
+
+    private static DateTime CeilingMonth(DateTime moment) => SalesRollup.MonthOf(moment) == moment ? moment : SalesRollup.MonthOf(moment).AddMonths(1);
 
     private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
 

@@ -23,32 +23,23 @@ public static class ClickHouseSchema
                 await clickHouse.ExecuteAsync(statement, cancellationToken);
             }
         }
-        await BackfillFunnelAsync(clickHouse, cancellationToken);
-        await BackfillProductMonthsAsync(clickHouse, cancellationToken);
-    }
-
-    /// <summary>An empty product roll-up beside kept order lines is computed for every closed month, as version 0.</summary>
-    private static async Task BackfillProductMonthsAsync(ClickHouseClient clickHouse, CancellationToken cancellationToken)
-    {
-        var counts = (await clickHouse.QueryAsync("SELECT (SELECT count() FROM fv_product_sales_monthly), (SELECT count() FROM fv_order_lines)", cancellationToken))[0];
-        if (counts[0] == "0" && counts[1] != "0")
-        {
-            await clickHouse.ExecuteAsync(SalesRollup.ProductMonthsSql(0, DateTime.UnixEpoch, SalesRollup.MonthOf(DateTime.UtcNow)), cancellationToken);
-        }
+        var (currentHour, currentMonth) = (SalesRollup.HourOf(DateTimeOffset.UtcNow), SalesRollup.MonthOf(DateTime.UtcNow));
+        await BackfillAsync(clickHouse, "fv_funnel_hourly", "(SELECT count() FROM fv_orders) + (SELECT count() FROM fv_cart_activity)",
+            SalesRollup.FunnelHoursSql(0, DateTime.UnixEpoch, currentHour) + " GROUP BY h", cancellationToken);
+        await BackfillAsync(clickHouse, "fv_product_sales_monthly", "(SELECT count() FROM fv_order_lines)",
+            SalesRollup.ProductMonthsSql(0, DateTime.UnixEpoch, currentMonth), cancellationToken);
     }
 
     /// <summary>
-    /// An empty funnel roll-up beside kept facts (a shop upgraded to it) is computed for every closed hour, as version 0:
-    /// the roll-up is trusted up to the first dirty hour, so it must hold every hour before it.
+    /// An empty roll-up beside kept facts (a shop upgraded to it) is filled from them for every closed hour or month, as
+    /// version 0: a roll-up is trusted up to the first dirty hour, so it must hold every period before it.
     /// </summary>
-    private static async Task BackfillFunnelAsync(ClickHouseClient clickHouse, CancellationToken cancellationToken)
+    private static async Task BackfillAsync(ClickHouseClient clickHouse, string rollup, string factCount, string fill, CancellationToken cancellationToken)
     {
-        var counts = (await clickHouse.QueryAsync(
-            "SELECT (SELECT count() FROM fv_funnel_hourly), (SELECT count() FROM fv_orders) + (SELECT count() FROM fv_cart_activity)", cancellationToken))[0];
+        var counts = (await clickHouse.QueryAsync($"SELECT (SELECT count() FROM {rollup}), {factCount}", cancellationToken))[0];
         if (counts[0] == "0" && counts[1] != "0")
         {
-            var currentHour = SalesRollup.HourOf(DateTimeOffset.UtcNow);
-            await clickHouse.ExecuteAsync(SalesRollup.FunnelHoursSql(0, DateTime.UnixEpoch, currentHour) + " GROUP BY h", cancellationToken);
+            await clickHouse.ExecuteAsync(fill, cancellationToken);
         }
     }
 }

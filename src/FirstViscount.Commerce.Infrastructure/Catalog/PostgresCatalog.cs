@@ -183,12 +183,13 @@ public sealed class PostgresCatalog(NpgsqlDataSource dataSource, IConnectionMult
         var pageSize = Math.Clamp(query.PageSize, 1, 100);
         var page = Math.Max(1, query.Page);
         var text = string.IsNullOrWhiteSpace(query.Text) ? null : query.Text.Trim();
+        var ranked = query.Sort == ProductSort.Relevance && text is not null;
         var order = query.Sort switch
         {
             ProductSort.Price => "p.price, p.sku",
             ProductSort.PriceDescending => "p.price DESC, p.sku",
             ProductSort.Name => "p.name, p.sku",
-            _ => text is null ? "p.name, p.sku" : "p.rank DESC, p.sku",
+            _ => ranked ? "p.rank DESC, p.sku" : "p.name, p.sku",
         };
         // The category's subtree is looked up first and passed as a list: the planner then estimates how many products
         // it holds from the column's statistics (a recursive CTE inline is guessed at a thousand rows, which made it walk
@@ -218,7 +219,7 @@ public sealed class PostgresCatalog(NpgsqlDataSource dataSource, IConnectionMult
         await using var batch = source.CreateBatch();
         const string columns = "p.sku, p.name, p.brand, p.category_slug, p.price, p.currency";
         const string available = "coalesce((SELECT l.on_hand - l.reserved > 0 FROM inventory_levels l WHERE l.sku = p.sku), false)";
-        var pageRows = order.StartsWith("p.rank", StringComparison.Ordinal)
+        var pageRows = ranked
             ? $"SELECT {columns}, ts_rank_cd(p.search, websearch_to_tsquery('english', $1)) AS rank FROM ({string.Format(CultureInfo.InvariantCulture, filter, columns + ", p.search")} LIMIT {MaxRankedCandidates}) AS p ORDER BY rank DESC, p.sku LIMIT $5 OFFSET $6"
             : string.Format(CultureInfo.InvariantCulture, filter, columns) + $" ORDER BY {order} LIMIT $5 OFFSET $6";
         batch.BatchCommands.Add(SearchCommand($"SELECT {columns}, {available} FROM ({pageRows}) AS p ORDER BY {order}", query, text, scope, pageSize, page));

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.StaticFiles;
 
 namespace FirstViscount.SiloHost.Gateway;
 
@@ -13,6 +14,8 @@ internal static class OperationsPage
     private const string ResourcePrefix = "ops/";
     private const string ContentSecurityPolicy =
         "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+    private static readonly FileExtensionContentTypeProvider ContentTypes = new();
 
     private sealed record Asset(byte[] Content, string ContentType, string ETag);
 
@@ -57,11 +60,8 @@ internal static class OperationsPage
             });
     }
 
-    private static string ContentTypeOf(string name) => Path.GetExtension(name) switch
-    {
-        ".html" => "text/html; charset=utf-8",
-        ".js" => "text/javascript; charset=utf-8",
-        ".css" => "text/css; charset=utf-8",
-        var other => throw new InvalidOperationException($"The operations page has a file of a type it does not serve: {name} ({other})."),
-    };
+    /// <summary>The static-file middleware's table of types; the page's text files are UTF-8.</summary>
+    private static string ContentTypeOf(string name) => ContentTypes.TryGetContentType(name, out var type)
+        ? type.StartsWith("text/", StringComparison.Ordinal) ? $"{type}; charset=utf-8" : type
+        : throw new InvalidOperationException($"The operations page has a file of a type it does not know: {name}.");
 }

@@ -115,6 +115,7 @@ function range() {
   return `from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}`;
 }
 
+/** Each section's loader: (the range's query string, the cluster already read to check the caller is an admin). */
 const sections = {
   async sales(query) {
     const buckets = await api(`/v1/analytics/sales?interval=hour&${query}`);
@@ -156,8 +157,7 @@ const sections = {
       "No SKU is at or below its reorder point.");
   },
 
-  async silos() {
-    const cluster = await api("/v1/admin/cluster");
+  async silos(_, cluster) {
     byId("cluster-id").textContent = `Cluster ${cluster.clusterId}: ${cluster.silos.length} silo${cluster.silos.length === 1 ? "" : "s"}`;
     return fillTable("silos", cluster.silos.map(s => [cell(s.address), cell(s.status), cell(s.activations === null ? "–" : formatCount(s.activations), "number"), cell(formatMoment(s.startedAt))]),
       "No silo is active.");
@@ -197,13 +197,13 @@ async function refresh() {
   }
   refreshing = true;
   try {
-    await api("/v1/admin/cluster"); // a customer's token stops here, before any section is shown
+    const cluster = await api("/v1/admin/cluster"); // a customer's token stops here, before any section is shown
     show("board");
     await openDashboardSession();
     const query = range();
     const results = await Promise.allSettled(Object.entries(sections).map(async ([name, load]) => {
       try {
-        setStatus(name, await load(query));
+        setStatus(name, await load(query, cluster));
       } catch (error) {
         if (error instanceof SignedOut || error instanceof Refused) {
           throw error;
