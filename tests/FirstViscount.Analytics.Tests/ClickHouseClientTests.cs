@@ -34,6 +34,32 @@ public sealed class ClickHouseClientTests
     }
 
     [Fact]
+    public async Task Rows_that_outgrow_their_buffer_or_span_many_chunks_arrive_whole_and_in_order()
+    {
+        var client = Client();
+        var table = await TableAsync(client, "id UInt32, text String", "MergeTree() ORDER BY id");
+        var texts = Enumerable.Range(0, 20_000).Select(i => $"row {i} {new string('x', i % 50)}\t").ToList();
+
+        // Streamed in 64 KB chunks (one buffer, cleared after each), then pre-built parts whose buffers start at 16 bytes.
+        await client.InsertAsync(table, ["id", "text"], texts.Take(10_000).Select((text, i) => new object?[] { i, text }));
+        using var first = new TabSeparatedRows(16);
+        using var second = new TabSeparatedRows(16);
+        for (var i = 10_000; i < texts.Count; i++)
+        {
+            (i < 15_000 ? first : second).Number(i).Text(texts[i]).EndRow();
+        }
+        await client.InsertAsync(table, ["id", "text"], [first, second]);
+
+        var rows = await client.QueryAsync($"SELECT id, text FROM {table} ORDER BY id");
+        Assert.Equal(Enumerable.Range(0, 20_000).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), rows.Select(r => r[0]));
+        Assert.Equal(texts, rows.Select(r => r[1]));
+        first.Dispose();
+        Assert.Equal(0, first.Count);
+        Assert.True(first.Written.IsEmpty);
+        await client.ExecuteAsync($"DROP TABLE {table}");
+    }
+
+    [Fact]
     public async Task Values_formatted_as_literals_cannot_change_the_statement()
     {
         var client = Client();

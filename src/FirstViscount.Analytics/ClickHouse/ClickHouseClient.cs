@@ -38,7 +38,7 @@ public sealed partial class ClickHouseClient(HttpClient http, string database = 
         long count = 0;
         var content = new PushStreamContent(async stream =>
         {
-            var chunk = new TabSeparatedRows(chunkBytes * 2);
+            using var chunk = new TabSeparatedRows(chunkBytes * 2);
             foreach (var row in rows)
             {
                 foreach (var field in row)
@@ -50,7 +50,7 @@ public sealed partial class ClickHouseClient(HttpClient http, string database = 
                 if (chunk.Written.Length >= chunkBytes)
                 {
                     await stream.WriteAsync(chunk.Written, cancellationToken);
-                    chunk = new TabSeparatedRows(chunkBytes * 2);
+                    chunk.Clear();
                 }
             }
             await stream.WriteAsync(chunk.Written, cancellationToken);

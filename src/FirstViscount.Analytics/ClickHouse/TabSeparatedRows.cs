@@ -8,19 +8,37 @@ namespace FirstViscount.Analytics.ClickHouse;
 /// Rows in ClickHouse's TabSeparated insert format, written as UTF-8 straight into a growing buffer: typed fields
 /// (no boxing, no intermediate strings) separated by tabs, rows ended by newlines; tab, newline, carriage return,
 /// NUL and backslash escaped in text. The buffer is what an insert sends (<see cref="ClickHouseClient.InsertAsync(string, IReadOnlyList{string}, IReadOnlyList{TabSeparatedRows}, CancellationToken)"/>).
+/// It is rented from the shared array pool, because a sink's batches need buffers of hundreds of kilobytes, which
+/// allocated afresh each time would be large-object-heap garbage; dispose the rows once they are sent to return it
+/// (rows never disposed only miss the pool).
 /// </summary>
-public sealed class TabSeparatedRows(int initialBytes = 4096)
+public sealed class TabSeparatedRows(int initialBytes = 4096) : IDisposable
 {
     private static readonly SearchValues<char> Specials = SearchValues.Create("\\\t\n\r\0");
 
-    private readonly ArrayBufferWriter<byte> buffer = new(initialBytes);
+    private byte[] buffer = ArrayPool<byte>.Shared.Rent(initialBytes);
+    private int written;
     private bool rowStarted;
 
     /// <summary>How many rows have been ended.</summary>
     public int Count { get; private set; }
 
-    /// <summary>The rows written so far.</summary>
-    public ReadOnlyMemory<byte> Written => buffer.WrittenMemory;
+    /// <summary>The rows written so far (valid until the rows are disposed).</summary>
+    public ReadOnlyMemory<byte> Written => buffer.AsMemory(0, written);
+
+    /// <summary>Forgets the rows written, keeping the buffer for the next ones.</summary>
+    public void Clear() => (written, Count, rowStarted) = (0, 0, false);
+
+    /// <summary>Returns the buffer to the pool; the rows are empty afterwards.</summary>
+    public void Dispose()
+    {
+        var rented = buffer;
+        (buffer, written, Count) = ([], 0, 0);
+        if (rented.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
 
     public TabSeparatedRows Text(string? value) => value is null ? Null() : Text(value.AsSpan());
 
@@ -31,8 +49,8 @@ public sealed class TabSeparatedRows(int initialBytes = 4096)
         {
             var special = text.IndexOfAny(Specials);
             var plain = special < 0 ? text : text[..special];
-            var bytes = buffer.GetSpan(Encoding.UTF8.GetMaxByteCount(plain.Length));
-            buffer.Advance(Encoding.UTF8.GetBytes(plain, bytes));
+            var bytes = Free(Encoding.UTF8.GetMaxByteCount(plain.Length));
+            Advance(Encoding.UTF8.GetBytes(plain, bytes));
             if (special < 0)
             {
                 return this;
@@ -54,16 +72,16 @@ public sealed class TabSeparatedRows(int initialBytes = 4096)
     public TabSeparatedRows Time(DateTime value)
     {
         Separate();
-        var written = value.ToUniversalTime().TryFormat(buffer.GetSpan(32), out var count, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
-        buffer.Advance(written ? count : throw new FormatException($"{value} does not format as a ClickHouse time."));
+        var written = value.ToUniversalTime().TryFormat(Free(32), out var count, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+        Advance(written ? count : throw new FormatException($"{value} does not format as a ClickHouse time."));
         return this;
     }
 
     public TabSeparatedRows Day(DateOnly value)
     {
         Separate();
-        var written = value.TryFormat(buffer.GetSpan(16), out var count, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-        buffer.Advance(written ? count : throw new FormatException($"{value} does not format as a ClickHouse date."));
+        var written = value.TryFormat(Free(16), out var count, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        Advance(written ? count : throw new FormatException($"{value} does not format as a ClickHouse date."));
         return this;
     }
 
@@ -108,9 +126,9 @@ public sealed class TabSeparatedRows(int initialBytes = 4096)
         Separate();
         for (var size = 64; ; size *= 2)
         {
-            if (value.TryFormat(buffer.GetSpan(size), out var count, default, CultureInfo.InvariantCulture))
+            if (value.TryFormat(Free(size), out var count, default, CultureInfo.InvariantCulture))
             {
-                buffer.Advance(count);
+                Advance(count);
                 return this;
             }
         }
@@ -127,7 +145,26 @@ public sealed class TabSeparatedRows(int initialBytes = 4096)
 
     private void Raw(ReadOnlySpan<byte> bytes)
     {
-        bytes.CopyTo(buffer.GetSpan(bytes.Length));
-        buffer.Advance(bytes.Length);
+        bytes.CopyTo(Free(bytes.Length));
+        Advance(bytes.Length);
     }
+
+    /// <summary>At least <paramref name="size"/> bytes after the written ones, growing (doubling) the buffer if needed.</summary>
+    private Span<byte> Free(int size)
+    {
+        if (buffer.Length - written < size)
+        {
+            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(buffer.Length * 2, written + size));
+            buffer.AsSpan(0, written).CopyTo(larger);
+            var old = buffer;
+            buffer = larger;
+            if (old.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(old);
+            }
+        }
+        return buffer.AsSpan(written);
+    }
+
+    private void Advance(int count) => written += count;
 }

@@ -55,8 +55,11 @@ public sealed class AnalyticsSink
                 var next = page.Next;
                 prefetched = (next, Task.Run(() => ReadBatchAsync(next, CancellationToken.None)));
             }
-            await delivery.InsertAsync([rows], cancellationToken);
-            await CommitAsync(page.Next, rows.RollupHours, cancellationToken);
+            using (rows)
+            {
+                await delivery.InsertAsync([rows], cancellationToken);
+                await CommitAsync(page.Next, rows.RollupHours, cancellationToken);
+            }
             delivery.RecordDelivery(page.Events);
         }
         await Rollup.RecomputeSettledAsync(cancellationToken);

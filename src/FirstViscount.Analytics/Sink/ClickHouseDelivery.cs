@@ -79,6 +79,10 @@ public sealed class ClickHouseDelivery(ClickHouseClient clickHouse, SalesRollup 
             {
                 answers.ForEach(answer => answer.TrySetException(error)); // each delivery fails, and Orleans delivers it again
             }
+            finally
+            {
+                batches.ForEach(rows => rows.Dispose());
+            }
         }
     }
 

@@ -4,8 +4,8 @@ using FirstViscount.EventSourcing;
 
 namespace FirstViscount.Analytics.Sink;
 
-/// <summary>Turns stored events into fact-table rows (each row carries its event id for deduplication).</summary>
-internal sealed class FactRows
+/// <summary>Turns stored events into fact-table rows (each row carries its event id for deduplication); dispose them once inserted.</summary>
+internal sealed class FactRows : IDisposable
 {
     public static readonly string[] OrderColumns = ["event_id", "position", "order_id", "customer_id", "event_type", "units", "total", "currency", "occurred_at"];
     public static readonly string[] LineColumns = ["event_id", "line_no", "order_id", "sku", "quantity", "unit_price", "line_total", "occurred_at"];
@@ -21,6 +21,15 @@ internal sealed class FactRows
 
     /// <summary>The hours (UTC) in which the batch has order events or created carts: their roll-ups (sales, funnel) must be recomputed.</summary>
     public HashSet<DateTime> RollupHours { get; } = [];
+
+    public void Dispose()
+    {
+        Orders.Dispose();
+        Lines.Dispose();
+        Movements.Dispose();
+        Payments.Dispose();
+        CartActivity.Dispose();
+    }
 
     public static FactRows Of(IReadOnlyList<RecordedEvent> events)
     {

@@ -17,8 +17,15 @@ public sealed class EventLogBatch(StreamId streamId, List<RecordedEvent> events,
 
     public StreamSequenceToken SequenceToken => Token;
 
+    /// <summary>
+    /// The batch's events one by one for a consumer of <see cref="RecordedEvent"/>s; for a consumer of
+    /// <see cref="IReadOnlyList{T}"/> of them, the whole batch as one item, so a delivery costs Orleans one item
+    /// instead of a tuple and a token per event.
+    /// </summary>
     public IEnumerable<Tuple<T, StreamSequenceToken>> GetEvents<T>() =>
-        Events.OfType<T>().Select((e, i) => Tuple.Create(e, (StreamSequenceToken)new EventLogSequenceToken(Token.BatchEnd, i)));
+        typeof(T) == typeof(IReadOnlyList<RecordedEvent>)
+            ? [Tuple.Create((T)(object)Events, (StreamSequenceToken)Token)]
+            : Events.OfType<T>().Select((e, i) => Tuple.Create(e, (StreamSequenceToken)new EventLogSequenceToken(Token.BatchEnd, i)));
 
     public bool ImportRequestContext() => false;
 

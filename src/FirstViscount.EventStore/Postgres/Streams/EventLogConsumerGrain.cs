@@ -18,10 +18,18 @@ public abstract class EventLogConsumerGrain : Grain, IStreamSubscriptionObserver
 
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory)
     {
-        var handle = handleFactory.Create<RecordedEvent>();
+        var handle = handleFactory.Create<IReadOnlyList<RecordedEvent>>(); // whole batches (EventLogBatch.GetEvents)
         await (handleFactory.ProviderName == ProviderName
-            ? handle.ResumeAsync(batch => ConsumeAsync([.. batch.Select(item => item.Item)]), _ => Task.CompletedTask, () => Task.CompletedTask)
+            ? handle.ResumeAsync(ConsumeBatchesAsync, _ => Task.CompletedTask, () => Task.CompletedTask)
             : handle.ResumeAsync(_ => Task.CompletedTask, _ => Task.CompletedTask, () => Task.CompletedTask));
+    }
+
+    private async Task ConsumeBatchesAsync(IList<SequentialItem<IReadOnlyList<RecordedEvent>>> batches)
+    {
+        foreach (var batch in batches)
+        {
+            await ConsumeAsync(batch.Item);
+        }
     }
 }
 
