@@ -140,6 +140,38 @@ public sealed class AnalyticsSinkTests
     }
 
     [Fact]
+    public async Task Text_fields_arrive_exactly_as_the_payload_means_them_escaped_or_not()
+    {
+        var clickHouse = await Backends.NewClickHouseDatabaseAsync();
+        try
+        {
+            await using var dataSource = NpgsqlDataSource.Create(Postgres);
+            var store = new PostgresEventStore(dataSource);
+            var sink = new AnalyticsSink($"text-{Guid.NewGuid():N}", store, clickHouse, dataSource);
+            await Backends.StartAtHorizonAsync(sink, dataSource);
+            var customer = $"Grüße 東京 {Guid.NewGuid():N}";
+            // JSON escapes (a quote, a tab, a backslash, \u00e9) and plain UTF-8, in the order and in its lines.
+            var placed = Event("order.confirmed", $$"""{"orderId":"o\"1\tb\\c\u00e9","customerId":"{{customer}}","total":3,"currency":"EUR","lines":[{"sku":"Mug \"XL\"","quantity":1,"unitPrice":3}]}""");
+            await store.AppendAsync($"order-{Guid.NewGuid():N}", ExpectedVersion.NoStream, [placed], CancellationToken.None);
+
+            await Eventually.HoldsAsync(async () =>
+            {
+                await sink.RunOnceAsync();
+                return await Backends.ScalarAsync(clickHouse, $"SELECT count() FROM fv_order_lines WHERE event_id = {ClickHouseSql.Literal(placed.EventId)}") == "1";
+            }, "the order was delivered");
+
+            var order = (await clickHouse.QueryAsync(ClickHouseSql.Format("SELECT order_id, customer_id FROM fv_orders WHERE event_id = {0}", placed.EventId)))[0];
+            Assert.Equal("o\"1\tb\\cé", order[0]);
+            Assert.Equal(customer, order[1]);
+            Assert.Equal("Mug \"XL\"", (await clickHouse.QueryAsync(ClickHouseSql.Format("SELECT sku FROM fv_order_lines WHERE event_id = {0}", placed.EventId)))[0][0]);
+        }
+        finally
+        {
+            await Backends.DropAsync(clickHouse);
+        }
+    }
+
+    [Fact]
     public async Task Malformed_payloads_become_empty_fields_and_zeros_and_never_stop_the_sink()
     {
         var clickHouse = await Backends.NewClickHouseDatabaseAsync();
