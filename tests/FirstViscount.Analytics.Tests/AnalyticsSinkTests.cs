@@ -26,6 +26,24 @@ public sealed class AnalyticsSinkTests
         return (sink, await Backends.StartAtHorizonAsync(sink, dataSource), store);
     }
 
+    /// <summary>Runs a test against a ClickHouse database of its own, with a sink that starts at the log's horizon.</summary>
+    private static async Task WithOwnClickHouseAsync(string name, Func<ClickHouseClient, AnalyticsSink, PostgresEventStore, Task> test)
+    {
+        var clickHouse = await Backends.NewClickHouseDatabaseAsync();
+        try
+        {
+            await using var dataSource = NpgsqlDataSource.Create(Postgres);
+            var store = new PostgresEventStore(dataSource);
+            var sink = new AnalyticsSink($"{name}-{Guid.NewGuid():N}", store, clickHouse, dataSource);
+            await Backends.StartAtHorizonAsync(sink, dataSource);
+            await test(clickHouse, sink, store);
+        }
+        finally
+        {
+            await Backends.DropAsync(clickHouse);
+        }
+    }
+
     private static readonly string?[] Expected = ["2", "25.00", "3", "25.00"];
 
     /// <summary>
@@ -142,13 +160,8 @@ public sealed class AnalyticsSinkTests
     [Fact]
     public async Task Text_fields_arrive_exactly_as_the_payload_means_them_escaped_or_not()
     {
-        var clickHouse = await Backends.NewClickHouseDatabaseAsync();
-        try
+        await WithOwnClickHouseAsync("text", async (clickHouse, sink, store) =>
         {
-            await using var dataSource = NpgsqlDataSource.Create(Postgres);
-            var store = new PostgresEventStore(dataSource);
-            var sink = new AnalyticsSink($"text-{Guid.NewGuid():N}", store, clickHouse, dataSource);
-            await Backends.StartAtHorizonAsync(sink, dataSource);
             var customer = $"Grüße 東京 {Guid.NewGuid():N}";
             // JSON escapes (a quote, a tab, a backslash, \u00e9) and plain UTF-8, in the order and in its lines.
             var placed = Event("order.confirmed", $$"""{"orderId":"o\"1\tb\\c\u00e9","customerId":"{{customer}}","total":3,"currency":"EUR","lines":[{"sku":"Mug \"XL\"","quantity":1,"unitPrice":3}]}""");
@@ -164,23 +177,14 @@ public sealed class AnalyticsSinkTests
             Assert.Equal("o\"1\tb\\cé", order[0]);
             Assert.Equal(customer, order[1]);
             Assert.Equal("Mug \"XL\"", (await clickHouse.QueryAsync(ClickHouseSql.Format("SELECT sku FROM fv_order_lines WHERE event_id = {0}", placed.EventId)))[0][0]);
-        }
-        finally
-        {
-            await Backends.DropAsync(clickHouse);
-        }
+        });
     }
 
     [Fact]
     public async Task Malformed_payloads_become_empty_fields_and_zeros_and_never_stop_the_sink()
     {
-        var clickHouse = await Backends.NewClickHouseDatabaseAsync();
-        try
+        await WithOwnClickHouseAsync("malformed", async (clickHouse, sink, store) =>
         {
-            await using var dataSource = NpgsqlDataSource.Create(Postgres);
-            var store = new PostgresEventStore(dataSource);
-            var sink = new AnalyticsSink($"malformed-{Guid.NewGuid():N}", store, clickHouse, dataSource);
-            await Backends.StartAtHorizonAsync(sink, dataSource);
             var customer = $"odd-{Guid.NewGuid():N}";
             EventData[] odd =
             [
@@ -203,10 +207,6 @@ public sealed class AnalyticsSinkTests
             Assert.Equal("X 0 0.00| 0 0.00", string.Join('|', (await clickHouse.QueryAsync(
                 ClickHouseSql.Format("SELECT sku, quantity, unit_price FROM fv_order_lines WHERE event_id = {0} ORDER BY line_no", odd[0].EventId)))
                 .Select(row => string.Join(' ', row))));
-        }
-        finally
-        {
-            await Backends.DropAsync(clickHouse);
-        }
+        });
     }
 }
