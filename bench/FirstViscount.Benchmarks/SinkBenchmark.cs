@@ -15,71 +15,63 @@ using Npgsql;
 namespace FirstViscount.Benchmarks;
 
 /// <summary>
-/// sink: events/s from the PostgreSQL event log into the ClickHouse fact tables through the silo's sink (the event-log
-/// stream provider and its consumer grains, in one silo), from the silo's start until every queue's checkpoint is at
-/// the end of a backlog, and again from its first checkpoint (a running sink, without the silo's start), against the
-/// same rows moved without it (PostgreSQL COPY ... TO STDOUT streamed into one ClickHouse insert). Then freshness: a
-/// steady 2,000 events/s appended to the same silo; p50/p99 of event commit to queryable, against the p99 of a raw
-/// ClickHouse insert of the same rows (the floor of any design).
+/// sink: events/s from append to queryable through the silo's sink (the event-log stream provider and its consumer
+/// grains, in one running silo): a backlog appended in one transaction, timed from its commit until every queue's
+/// checkpoint is past it (so every event is in the ClickHouse fact tables), against the same rows moved without it
+/// (PostgreSQL COPY ... TO STDOUT streamed into one ClickHouse insert). Then freshness: a steady 2,000 events/s
+/// appended to the same silo; p50/p99 of event commit to queryable, against the p99 of a raw ClickHouse insert of the
+/// same rows (the floor of any design).
 /// </summary>
 internal static class SinkBenchmark
 {
     public static async Task<IReadOnlyList<BenchResult>> RunAsync(bool quick)
     {
-        var events = quick ? 400_000 : 2_000_000;
+        var (warmUp, events) = (40_000, quick ? 400_000 : 2_000_000);
         var postgres = await BenchClickHouse.FreshPostgresAsync("fv_bench_sink");
         await using var dataSource = NpgsqlDataSource.Create(postgres);
         await PostgresMigrator.MigrateAsync(dataSource);
         var clickHouse = await BenchClickHouse.FreshDatabaseAsync("fv_bench_sink");
-        await GenerateAsync(dataSource, events);
-
-        await WarmUpAsync(dataSource, events / 10);
-        await QuiesceAsync(clickHouse);
-        var anchor = await CopyIntoClickHouseAsync(dataSource, clickHouse, events);
-        await QuiesceAsync(clickHouse);
-        var clock = Stopwatch.StartNew();
-        var firstDelivery = FirstDeliveryAsync(dataSource, clock);
         await using var silo = await BenchSilo.StartAsync(orleans =>
         {
             orleans.Services.AddSingleton(clickHouse);
             orleans.AddEventLogStreams(AnalyticsStreams.ProviderName);
             orleans.AddClickHouseSink(new AnalyticsStreamsOptions());
         }, postgres: postgres);
+
+        // A running sink: its code compiled (tiered up) on a first backlog, as a sink that has been running has.
+        await GenerateAsync(dataSource, 0, warmUp);
+        await WaitUntilDeliveredAsync(dataSource);
+        await VacuumAsync(dataSource);
+        await QuiesceAsync(clickHouse);
+
+        var clock = await GenerateAsync(dataSource, warmUp, events);
         await WaitUntilDeliveredAsync(dataSource);
         var perSecond = events / clock.Elapsed.TotalSeconds;
-        var (firstAt, deliveredThen) = await firstDelivery;
-        var perSecondDelivering = (events - deliveredThen) / (clock.Elapsed - firstAt).TotalSeconds;
-        Console.Error.WriteLine($"sink: first checkpoint {firstAt.TotalSeconds:0.00} s after the silo's start, with {deliveredThen:N0} events delivered");
+        Console.Error.WriteLine($"sink: {events:N0} events from their commit to queryable in {clock.Elapsed.TotalSeconds:0.00} s");
         var rows = long.Parse((await clickHouse.QueryAsync("SELECT count() FROM fv_payments FINAL"))[0][0]!, System.Globalization.CultureInfo.InvariantCulture);
-        if (rows != events / 4)
+        if (rows != (warmUp + events) / 4)
         {
-            throw new InvalidOperationException($"The sink delivered {rows} payments of {events / 4}.");
+            throw new InvalidOperationException($"The sink delivered {rows} payments of {(warmUp + events) / 4}.");
         }
-        Console.Error.WriteLine($"sink: {events:N0} events in {clock.Elapsed.TotalSeconds:0.00} s; anchor {anchor:N0} rows/s");
+
+        await VacuumAsync(dataSource);
+        await QuiesceAsync(clickHouse);
+        // The better of two runs: the anchor is the ceiling the sink is held to, so it does not get a bad run's figure.
+        var anchor = 0.0;
+        for (var run = 0; run < 2; run++)
+        {
+            anchor = Math.Max(anchor, await CopyIntoClickHouseAsync(dataSource, clickHouse, warmUp + events));
+            await QuiesceAsync(clickHouse);
+        }
+        Console.Error.WriteLine($"sink: anchor {anchor:N0} rows/s (the better of two runs)");
 
         var (p50, p99, rawP99) = await FreshnessAsync(dataSource, clickHouse, TimeSpan.FromSeconds(quick ? 15 : 60));
         return
         [
             new BenchResult("sink/throughput", perSecond, "events/s", "PostgreSQL COPY TO STDOUT streamed into one ClickHouse insert", anchor),
-            new BenchResult("sink/throughput-delivering", perSecondDelivering, "events/s", "PostgreSQL COPY TO STDOUT streamed into one ClickHouse insert", anchor),
             new BenchResult("sink/freshness-p50", p50, "ms", "raw ClickHouse insert p99", rawP99),
             new BenchResult("sink/freshness-p99", p99, "ms", "raw ClickHouse insert p99", rawP99),
         ];
-    }
-
-    /// <summary>
-    /// Runs a throwaway sink over the first events into another database, so the measured run sees compiled
-    /// (tiered-up) code, as a sink that has been running does, and not the JIT's first tier.
-    /// </summary>
-    private static async Task WarmUpAsync(NpgsqlDataSource dataSource, int events)
-    {
-        var scratch = await BenchClickHouse.FreshDatabaseAsync("fv_bench_sink_warm");
-        var warm = new AnalyticsSink("bench-warm-up", new PostgresEventStore(dataSource), scratch, dataSource, batchSize: 20_000);
-        for (var moved = 0; moved < events;)
-        {
-            moved += await warm.RunOnceAsync();
-        }
-        await scratch.ForDatabase("default").ExecuteAsync($"DROP DATABASE {scratch.Database}");
     }
 
     /// <summary>Waits (up to 20 s) until ClickHouse has no merges running, so one measurement does not pay for the last one's.</summary>
@@ -91,8 +83,11 @@ internal static class SinkBenchmark
         }
     }
 
-    /// <summary>A shop's mix: per order, placed, a reservation, a capture, confirmed (2 lines each).</summary>
-    private static async Task GenerateAsync(NpgsqlDataSource dataSource, int events)
+    /// <summary>
+    /// Appends events number <paramref name="first"/> onwards in one transaction, a shop's mix: per order, placed, a
+    /// reservation, a capture, confirmed (2 lines each). Returns a clock started at its commit.
+    /// </summary>
+    private static async Task<Stopwatch> GenerateAsync(NpgsqlDataSource dataSource, int first, int events)
     {
         var clock = Stopwatch.StartNew();
         await using var insert = dataSource.CreateCommand("""
@@ -107,21 +102,28 @@ internal static class SinkBenchmark
                                jsonb_build_object('sku', 'SKU-' || (g % 5000), 'name', 'Mug', 'quantity', 2, 'unitPrice', 9.99),
                                jsonb_build_object('sku', 'SKU-' || ((g + 7) % 5000), 'name', 'Tea', 'quantity', 1, 'unitPrice', 4.50)))
                    END
-            FROM generate_series(0, $1 - 1) AS g
+            FROM generate_series($1, $1 + $2 - 1) AS g
             """);
         insert.CommandTimeout = 600;
+        insert.Parameters.Add(new NpgsqlParameter { Value = first });
         insert.Parameters.Add(new NpgsqlParameter { Value = events });
         await insert.ExecuteNonQueryAsync();
-        // As a table that has been in use is: vacuumed and analysed, so autovacuum does not run during the measurement.
+        Console.Error.WriteLine($"sink: appended {events:N0} events in {clock.Elapsed.TotalSeconds:0.0} s");
+        return Stopwatch.StartNew();
+    }
+
+    /// <summary>Vacuums and analyses the log as a table in use is, so autovacuum does not run during a measurement.</summary>
+    private static async Task VacuumAsync(NpgsqlDataSource dataSource)
+    {
         await using var vacuum = dataSource.CreateCommand("VACUUM ANALYZE events");
         vacuum.CommandTimeout = 600;
         await vacuum.ExecuteNonQueryAsync();
-        Console.Error.WriteLine($"sink: generated {events:N0} events in {clock.Elapsed.TotalSeconds:0.0} s");
     }
 
     /// <summary>The anchor: the same event rows, PostgreSQL's COPY text piped straight into one ClickHouse TabSeparated insert.</summary>
     private static async Task<double> CopyIntoClickHouseAsync(NpgsqlDataSource dataSource, ClickHouseClient clickHouse, int events)
     {
+        await clickHouse.ExecuteAsync("DROP TABLE IF EXISTS bench_raw_events");
         await clickHouse.ExecuteAsync("""
             CREATE TABLE bench_raw_events (position Int64, event_id UUID, stream_id String, event_type String, payload String, recorded_at DateTime('UTC'))
             ENGINE = MergeTree() ORDER BY position
@@ -145,27 +147,6 @@ internal static class SinkBenchmark
             throw new InvalidOperationException($"The anchor moved {rows} rows of {events}.");
         }
         return events / seconds;
-    }
-
-    /// <summary>
-    /// When the first queue's checkpoint is written (the silo started, its queues balanced, a first batch delivered),
-    /// and how many events were delivered by then: the rest is the rate of a running sink, without the silo's start.
-    /// </summary>
-    private static async Task<(TimeSpan At, long Delivered)> FirstDeliveryAsync(NpgsqlDataSource dataSource, Stopwatch clock)
-    {
-        await using var any = dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM stream_checkpoints WHERE provider = $1)");
-        any.Parameters.Add(new NpgsqlParameter { Value = AnalyticsStreams.ProviderName });
-        while (!(bool)(await any.ExecuteScalarAsync())!)
-        {
-            await Task.Delay(20);
-        }
-        var at = clock.Elapsed;
-        await using var delivered = dataSource.CreateCommand("""
-            SELECT count(*) FROM events e JOIN stream_checkpoints c ON c.provider = $1 AND c.queue = e.log_partition
-            WHERE (e.transaction_id, e.position) <= (c.transaction_id, c.position)
-            """);
-        delivered.Parameters.Add(new NpgsqlParameter { Value = AnalyticsStreams.ProviderName });
-        return (at, (long)(await delivered.ExecuteScalarAsync())!);
     }
 
     /// <summary>Waits until no event is after its queue's checkpoint (every batch delivered, so in ClickHouse).</summary>
