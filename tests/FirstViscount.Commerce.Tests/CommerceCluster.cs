@@ -1,6 +1,7 @@
 using FirstViscount.Commerce.Accounts;
 using FirstViscount.Commerce.Catalog;
 using FirstViscount.Commerce.Checkout;
+using FirstViscount.Commerce.Delivery;
 using FirstViscount.Commerce.Payments;
 using FirstViscount.Commerce.Registration;
 using FirstViscount.Commerce.Sagas;
@@ -37,7 +38,7 @@ internal static class CommerceCluster
     };
 
     public static async Task<InProcessTestCluster> DeployAsync(FakeTimeProvider? time = null, short silos = 3, PaymentGatewaySimulator? gateway = null,
-        InMemoryProductCatalog? catalog = null, IPreferencesStore? preferences = null, Action<ISiloBuilder>? silo = null)
+        InMemoryProductCatalog? catalog = null, IPreferencesStore? preferences = null, Action<ISiloBuilder>? silo = null, CarrierGatewaySimulator? carriers = null)
     {
         var builder = new CommerceTestCluster(silos)
             .UsePostgresAndRedis(TestServers.Postgres, TestServers.Redis)
@@ -45,6 +46,7 @@ internal static class CommerceCluster
             .ConfigureServices(services =>
             {
                 services.AddSingleton<IPaymentGateway>(gateway ?? new PaymentGatewaySimulator());
+                services.AddSingleton<ICarrierGateway>(carriers ?? new CarrierGatewaySimulator());
                 services.AddSingleton<IProductCatalog>(catalog ?? new InMemoryProductCatalog());
                 if (preferences is not null)
                 {

@@ -1,5 +1,6 @@
 using FirstViscount.Commerce.Accounts;
 using FirstViscount.Commerce.Catalog;
+using FirstViscount.Commerce.Delivery;
 using FirstViscount.Commerce.Payments;
 using FirstViscount.EventSourcing;
 using FirstViscount.Postgres;
@@ -27,6 +28,7 @@ public static class CommerceSiloBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(CommerceEvents.CreateSerializer());
         services.AddSingleton<IPaymentGateway, PaymentGatewaySimulator>();
+        services.TryAddSingleton<ICarrierGateway, CarrierGatewaySimulator>();
         // In memory nothing outlives the process, so a key of its own is enough; stored data needs a kept key.
         services.AddSingleton(new PayerProtector(options.PayerKey is { Length: > 0 } key ? key : PayerProtector.NewKey()));
         services.AddSingleton(options.Checkout);

@@ -10,6 +10,9 @@ public sealed class CheckoutOptions
     public StepPolicy Commit { get; set; } = new(TimeSpan.FromSeconds(30), 3);
     public StepPolicy Confirmation { get; set; } = new(TimeSpan.FromSeconds(15), 5);
 
+    /// <summary>Booking the shipment with its carrier (the design records give no figure: as long as reserving stock).</summary>
+    public StepPolicy Delivery { get; set; } = new(TimeSpan.FromSeconds(30), 3);
+
     /// <summary>How long reserved stock is held for an order that is not yet paid.</summary>
     public TimeSpan ReservationHold { get; set; } = TimeSpan.FromMinutes(15);
 
