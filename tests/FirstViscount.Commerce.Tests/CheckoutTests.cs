@@ -1,4 +1,5 @@
 using FirstViscount.Commerce.Checkout;
+using FirstViscount.Commerce.Delivery;
 using FirstViscount.Commerce.Inventory;
 using FirstViscount.Commerce.Orders;
 using FirstViscount.Commerce.Payments;
@@ -30,6 +31,29 @@ public sealed class CheckoutTests
         Assert.Equal(1, gateway.CapturesOf(payment.AuthorizationReference!));
         Assert.Equal(["order.placed", "order.reserved", "order.paid", "order.confirmed"],
             (await cluster.Client.GetGrain<IOrderGrain>(orderId).History()).Select(h => h.Type));
+        var shipment = (await cluster.Client.GetGrain<IShipmentGrain>(orderId).Get())!;
+        Assert.Equal((ShipmentStatus.LabelCreated, CarrierRules.Global), (shipment.Status, shipment.Carrier)); // to London, 1.5 kg
+    }
+
+    [Fact]
+    public async Task A_delivery_no_carrier_can_book_fails_the_order_refunds_and_returns_the_stock()
+    {
+        var carriers = new CarrierGatewaySimulator();
+        await using var cluster = await CommerceCluster.DeployAsync(carriers: carriers);
+        var skus = await StockAsync(cluster, 1, 5);
+        var orderId = CommerceCluster.Key("order");
+        var request = Request(orderId, "tok_ok", (skus[0], 2));
+
+        await cluster.Client.GetGrain<ICheckoutSagaGrain>(orderId).Start(request with { ShippingAddress = Address with { Country = CarrierGatewaySimulator.UnavailableCountry } });
+
+        var status = await FinishedAsync(cluster, orderId);
+        Assert.Equal(CheckoutPhase.Failed, status.Phase);
+        Assert.Contains("scheduling the delivery did not succeed after 3 attempts", status.FailureReason);
+        Assert.Equal(OrderStatus.Failed, (await cluster.Client.GetGrain<IOrderGrain>(orderId).Get())!.Status);
+        Assert.Equal(PaymentStatus.Refunded, (await cluster.Client.GetGrain<IPaymentGrain>(orderId).Get()).Status);
+        Assert.Equal((5, 0), await LevelsAsync(cluster, skus[0]));
+        Assert.Equal(ShipmentStatus.Cancelled, (await cluster.Client.GetGrain<IShipmentGrain>(orderId).Get())!.Status);
+        Assert.Equal(0, carriers.LabelsBooked);
     }
 
     [Theory]

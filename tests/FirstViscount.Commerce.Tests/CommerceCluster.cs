@@ -24,6 +24,7 @@ internal static class CommerceCluster
         Payment = new StepPolicy(TimeSpan.FromMilliseconds(400), 2),
         Commit = new StepPolicy(TimeSpan.FromSeconds(5), 3),
         Confirmation = new StepPolicy(TimeSpan.FromSeconds(5), 5),
+        Delivery = new StepPolicy(TimeSpan.FromSeconds(5), 2),
         ResumeInterval = TimeSpan.FromSeconds(1),
         RetryBackoff = TimeSpan.FromMilliseconds(50),
     };

@@ -97,6 +97,8 @@ public sealed class ShipmentTests
     [InlineData("DE", 2_001, CarrierRules.Parcel, 1)]
     [InlineData("NL", 31_500, CarrierRules.Parcel, 3)]
     [InlineData("JP", 1, CarrierRules.Global, 7)]
+    [InlineData("DE", 31_501, CarrierRules.Freight, 5)]
+    [InlineData("US", 1_000_000, CarrierRules.Freight, 10)]
     public void Carriers_are_chosen_by_country_and_weight(string country, int grams, string carrier, int days)
     {
         Assert.Equal(new CarrierChoice(carrier, days), CarrierRules.Choose(country, grams));
@@ -106,7 +108,7 @@ public sealed class ShipmentTests
     [InlineData("de", 100)]
     [InlineData("DEU", 100)]
     [InlineData("DE", 0)]
-    [InlineData("DE", 31_501)]
+    [InlineData("DE", 1_000_001)]
     public void Parcels_no_carrier_takes_are_refused_with_the_reason(string country, int grams)
     {
         var refused = Assert.Throws<NoCarrierException>(() => CarrierRules.Choose(country, grams));

@@ -3,7 +3,11 @@ using FirstViscount.Commerce.Payments;
 
 namespace FirstViscount.Commerce.Checkout;
 
-public enum CheckoutPhase { NotStarted, Reserving, Paying, Committing, Confirming, Compensating, Completed, Failed, Cancelled }
+/// <summary>
+/// Reserving → Paying → Delivering → Committing → Confirming → Completed; or Compensating → Failed or Cancelled.
+/// Stored by number: a new phase goes at the end.
+/// </summary>
+public enum CheckoutPhase { NotStarted, Reserving, Paying, Committing, Confirming, Compensating, Completed, Failed, Cancelled, Delivering }
 
 [GenerateSerializer, Alias("fv.checkout-request")]
 public sealed record CheckoutRequest(

@@ -1,3 +1,4 @@
+using FirstViscount.Commerce.Delivery;
 using FirstViscount.Commerce.Inventory;
 using FirstViscount.Commerce.Orders;
 using FirstViscount.Commerce.Payments;
@@ -52,7 +53,8 @@ public sealed class CheckoutSagaGrain(
                 return Current();
             case CheckoutPhase.NotStarted:
                 throw new OrderStateConflictException($"Order {OrderId} has no checkout to cancel.");
-            case CheckoutPhase.Committing or CheckoutPhase.Confirming or CheckoutPhase.Completed or CheckoutPhase.Failed or CheckoutPhase.Compensating:
+            case CheckoutPhase.Delivering or CheckoutPhase.Committing or CheckoutPhase.Confirming or CheckoutPhase.Completed or CheckoutPhase.Failed
+                or CheckoutPhase.Compensating:
                 throw new OrderStateConflictException($"Order {OrderId} is {State.Phase} and can no longer be cancelled.");
         }
         await PersistAsync(state =>
@@ -120,6 +122,7 @@ public sealed class CheckoutSagaGrain(
                 {
                     CheckoutPhase.Reserving => ReserveAsync(),
                     CheckoutPhase.Paying => PayAsync(),
+                    CheckoutPhase.Delivering => DeliverAsync(),
                     CheckoutPhase.Committing => CommitAsync(),
                     CheckoutPhase.Confirming => ConfirmAsync(),
                     CheckoutPhase.Compensating => CompensateAsync(),
@@ -186,8 +189,28 @@ public sealed class CheckoutSagaGrain(
         }
         if (await StepAsync(options.Payment, "recording the payment", _ => GrainFactory.GetGrain<IOrderGrain>(OrderId).MarkPaid(charged.CaptureReference!)) is not null)
         {
-            await PersistAsync(state => state.Phase = CheckoutPhase.Committing);
+            await PersistAsync(state => state.Phase = CheckoutPhase.Delivering);
         }
+    }
+
+    /// <summary>Books the order's shipment with the carrier its address and weight call for.</summary>
+    private async Task DeliverAsync()
+    {
+        var request = State.Request!;
+        var parcel = new ScheduleShipment(OrderId, request.ShippingAddress.Country, ParcelWeight.Of(request.Lines));
+        try
+        {
+            if (await StepAsync(options.Delivery, "scheduling the delivery", token => GrainFactory.GetGrain<IShipmentGrain>(OrderId).Schedule(parcel, token)) is null)
+            {
+                return;
+            }
+        }
+        catch (NoCarrierException refused)
+        {
+            await CompensateWith(CheckoutPhase.Failed, $"no delivery: {refused.Message}");
+            return;
+        }
+        await PersistAsync(state => state.Phase = CheckoutPhase.Committing);
     }
 
     private async Task CommitAsync()
@@ -220,10 +243,11 @@ public sealed class CheckoutSagaGrain(
         state.FailureReason = cancelled ? state.FailureReason ?? reason : reason;
     });
 
-    /// <summary>Undo in reverse: refund (or void), release every line, then record the outcome on the order (the notification).</summary>
+    /// <summary>Undo in reverse: cancel the delivery, refund (or void), release every line, then record the outcome on the order (the notification).</summary>
     private async Task CompensateAsync()
     {
         var reason = State.FailureReason ?? "checkout failed";
+        await RetryForeverAsync(token => CancelShipmentAsync(reason, token));
         await RetryForeverAsync(token => GrainFactory.GetGrain<IPaymentGrain>(OrderId).Refund(reason, token));
         foreach (var line in State.Request!.Lines)
         {
@@ -233,6 +257,13 @@ public sealed class CheckoutSagaGrain(
         await RetryForeverAsync(_ => State.CompensationOutcome == CheckoutPhase.Cancelled ? order.Cancel(reason) : order.Fail(reason));
         await PersistAsync(state => state.Phase = state.CompensationOutcome);
         CommerceTelemetry.CheckoutOutcomes.Add(1, new KeyValuePair<string, object?>("outcome", State.Phase.ToString()));
+    }
+
+    /// <summary>Cancels the order's shipment if the delivery step booked one (compensation never runs after it shipped).</summary>
+    private async Task<ShipmentView?> CancelShipmentAsync(string reason, CancellationToken cancellationToken)
+    {
+        var shipment = GrainFactory.GetGrain<IShipmentGrain>(OrderId);
+        return await shipment.Get() is { Status: not ShipmentStatus.Cancelled } ? await shipment.Cancel(reason, cancellationToken) : null;
     }
 
     /// <summary>One step with its timeout and retries; null when it kept failing and the saga moved to compensation.</summary>

@@ -62,7 +62,7 @@ public static class SagaStep
     /// </summary>
     public static bool IsTransient(Exception error) =>
         error is TimeoutException or OperationCanceledException or OrleansException or DbException or DependencyUnavailableException
-            or WrongExpectedVersionException or PaymentGatewayUnavailableException;
+            or WrongExpectedVersionException or PaymentGatewayUnavailableException or Delivery.CarrierUnavailableException;
 
     private static string Describe(Exception error) => error is TimeoutException or OperationCanceledException ? "timed out" : error.Message;
 }
