@@ -123,6 +123,7 @@ public static class SiloHostApp
         {
             app.MapCatalogApi();
             app.MapOrdersApi();
+            app.MapShipmentsApi();
             app.MapAuditApi();
             app.MapInventoryAlertsApi();
         }

@@ -70,6 +70,19 @@ public sealed class CheckoutApiTests(GatewayCluster cluster)
         Assert.Equal(orderId, events[0].GetProperty("data").GetProperty("orderId").GetString()); // data is the event as a JSON object
         Assert.Equal(JsonValueKind.String, events[0].GetProperty("occurredAt").ValueKind);
         Assert.Empty((await client.GetFromJsonAsync<JsonElement>("/v1/cart")).GetProperty("items").EnumerateArray());
+        var shipment = await client.GetAsync($"/v1/orders/{orderId}/shipment");
+        if (reason is null)
+        {
+            var booked = await shipment.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal("LabelCreated", booked.GetProperty("status").GetString());
+            Assert.Equal("fv-global", booked.GetProperty("carrier").GetString()); // 2 units (1 kg) to London
+            Assert.StartsWith("FV", booked.GetProperty("trackingNumber").GetString());
+            Assert.Empty(booked.GetProperty("events").EnumerateArray());
+        }
+        else
+        {
+            Assert.Equal(HttpStatusCode.NotFound, shipment.StatusCode); // the payment failed: nothing was shipped
+        }
     }
 
     [Fact]
@@ -134,6 +147,7 @@ public sealed class CheckoutApiTests(GatewayCluster cluster)
         var orderId = (await (await CheckoutAsync(adaClient, Guid.NewGuid().ToString())).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("orderId").GetString();
         Assert.Equal(HttpStatusCode.NotFound, (await bobClient.GetAsync($"/v1/orders/{orderId}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await bobClient.GetAsync($"/v1/orders/{orderId}/events")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await bobClient.GetAsync($"/v1/orders/{orderId}/shipment")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await bobClient.PostAsync($"/v1/orders/{orderId}/cancel", null)).StatusCode);
         using var admin = cluster.Client(1, await cluster.AdminTokenAsync());
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/v1/orders/{orderId}")).StatusCode);

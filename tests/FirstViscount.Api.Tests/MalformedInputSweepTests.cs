@@ -31,7 +31,7 @@ public sealed class MalformedInputSweepTests(GatewayCluster cluster)
     private static readonly string[] Paths =
     [
         "/v1/products/%00", "/v1/products/" + new string('A', 4_000), "/v1/orders/' OR 1=1--", "/v1/orders/%2e%2e%2fetc", "/v1/inventory/%FF/movements?page=x",
-        "/v1/cart/items/%20", "/v1/nothing-here", "/v1/orders/" + new string('9', 500) + "/events", "/v1/products/a%2Fb", "/v1/admin/cluster?x=%",
+        "/v1/cart/items/%20", "/v1/nothing-here", "/v1/orders/" + new string('9', 500) + "/events", "/v1/orders/" + new string('9', 500) + "/shipment", "/v1/products/a%2Fb", "/v1/admin/cluster?x=%",
     ];
 
     /// <summary>

@@ -133,7 +133,8 @@ internal static class OrdersApi
         }
     }
 
-    private static async Task<OrderView?> VisibleOrderAsync(string orderId, HttpContext http, IGrainFactory grains) =>
+    /// <summary>The order if the caller may see it (its customer or an admin), else null: a stranger cannot tell it exists.</summary>
+    internal static async Task<OrderView?> VisibleOrderAsync(string orderId, HttpContext http, IGrainFactory grains) =>
         orderId.Length <= 100 && await grains.GetGrain<IOrderGrain>(orderId).Get() is { } order && (order.CustomerId == http.User.CustomerId() || http.User.IsAdmin())
             ? order
             : null;

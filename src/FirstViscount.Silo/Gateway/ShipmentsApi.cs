@@ -1,0 +1,26 @@
+using FirstViscount.Commerce.Delivery;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FirstViscount.SiloHost.Gateway;
+
+public sealed record TrackingEventDto(string Status, string CarrierStatus, string Location, string Description, DateTimeOffset OccurredAt);
+public sealed record ShipmentDto(string ShipmentId, string OrderId, string Status, string Carrier, string TrackingNumber, DateOnly EstimatedDelivery,
+    IReadOnlyList<TrackingEventDto> Events);
+
+/// <summary>Deliveries (API.md): an order's shipment, for its owner or an admin; another customer's answers 404.</summary>
+internal static class ShipmentsApi
+{
+    public static void MapShipmentsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v1/orders/{orderId}/shipment", async Task<Results<Ok<ShipmentDto>, NotFound>> (string orderId, HttpContext http, IGrainFactory grains) =>
+                await OrdersApi.VisibleOrderAsync(orderId, http, grains) is not null && await grains.GetGrain<IShipmentGrain>(orderId).Get() is { } shipment
+                    ? TypedResults.Ok(ToDto(shipment))
+                    : TypedResults.NotFound())
+            .RequireAuthorization(Principals.CustomerPolicy).WithTags("Orders")
+            .WithName("GetOrderShipment").WithSummary("An order's shipment: status, carrier, tracking number and the carrier's events");
+    }
+
+    private static ShipmentDto ToDto(ShipmentView shipment) => new(shipment.ShipmentId, shipment.OrderId, shipment.Status.ToString(), shipment.Carrier,
+        shipment.TrackingNumber, shipment.EstimatedDelivery,
+        [.. shipment.Events.Select(e => new TrackingEventDto(e.Status.ToString(), e.CarrierStatus, e.Location, e.Description, e.OccurredAt))]);
+}
