@@ -86,6 +86,29 @@ public sealed class CheckoutApiTests(GatewayCluster cluster)
     }
 
     [Fact]
+    public async Task An_admin_cancels_a_shipment_that_has_not_shipped_and_its_customer_cannot()
+    {
+        var sku = await StockedSkuAsync();
+        var (_, bearer, _) = await cluster.NewCustomerAsync();
+        using var client = cluster.Client(0, bearer);
+        (await client.PutAsJsonAsync($"/v1/cart/items/{sku}", new { quantity = 1 })).EnsureSuccessStatusCode();
+        var orderId = (await (await CheckoutAsync(client, Guid.NewGuid().ToString())).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("orderId").GetString()!;
+        Assert.Equal("Confirmed", (await FinalOrderAsync(client, orderId)).GetProperty("status").GetString());
+        using var admin = cluster.Client(1, await cluster.AdminTokenAsync());
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsync($"/v1/admin/shipments/{orderId}/cancel", null)).StatusCode);
+        var cancelled = await admin.PostAsync($"/v1/admin/shipments/{orderId}/cancel", null);
+        var again = await admin.PostAsync($"/v1/admin/shipments/{orderId}/cancel", null);
+
+        Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+        Assert.Equal("Cancelled", (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        Assert.Equal("Cancelled", (await client.GetFromJsonAsync<JsonElement>($"/v1/orders/{orderId}/shipment")).GetProperty("status").GetString());
+        var missing = await admin.PostAsync("/v1/admin/shipments/no-such-order/cancel", null);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync($"/v1/admin/shipments/{new string('9', 500)}/cancel", null)).StatusCode);
+    }
+
+    [Fact]
     public async Task With_prefer_wait_the_checkout_answers_once_the_order_has_ended()
     {
         var sku = await StockedSkuAsync();

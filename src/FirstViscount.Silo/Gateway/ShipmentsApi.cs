@@ -18,6 +18,25 @@ internal static class ShipmentsApi
                     : TypedResults.NotFound())
             .RequireAuthorization(Principals.CustomerPolicy).WithTags("Orders")
             .WithName("GetOrderShipment").WithSummary("An order's shipment: status, carrier, tracking number and the carrier's events");
+        app.MapPost("/v1/admin/shipments/{shipmentId}/cancel", CancelAsync).RequireAuthorization(Principals.AdminPolicy).WithTags("Orders")
+            .WithName("CancelShipment").WithSummary("Cancel a shipment that has not shipped yet");
+    }
+
+    private static async Task<Results<Ok<ShipmentDto>, NotFound, ProblemHttpResult>> CancelAsync(string shipmentId, IGrainFactory grains, HttpContext http)
+    {
+        var shipment = grains.GetGrain<IShipmentGrain>(shipmentId);
+        if (shipmentId.Length > 100 || await shipment.Get() is null)
+        {
+            return TypedResults.NotFound();
+        }
+        try
+        {
+            return TypedResults.Ok(ToDto(await shipment.Cancel("cancelled by an administrator", http.RequestAborted)));
+        }
+        catch (ShipmentConflictException error)
+        {
+            return TypedResults.Problem(statusCode: 409, title: "The shipment can no longer be cancelled.", detail: error.Message);
+        }
     }
 
     private static ShipmentDto ToDto(ShipmentView shipment) => new(shipment.ShipmentId, shipment.OrderId, shipment.Status.ToString(), shipment.Carrier,
