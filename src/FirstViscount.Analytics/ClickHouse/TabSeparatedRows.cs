@@ -59,7 +59,7 @@ public sealed class TabSeparatedRows(int initialBytes = 4096) : IDisposable
             {
                 return this;
             }
-            Raw(text[special] switch { '\\' => @"\\"u8, '\t' => @"\t"u8, '\n' => @"\n"u8, '\r' => @"\r"u8, _ => @"\0"u8 });
+            Raw(Escaped(text[special]));
             text = text[(special + 1)..];
         }
     }
@@ -76,10 +76,14 @@ public sealed class TabSeparatedRows(int initialBytes = 4096) : IDisposable
             {
                 return this;
             }
-            Raw(utf8[special] switch { (byte)'\\' => @"\\"u8, (byte)'\t' => @"\t"u8, (byte)'\n' => @"\n"u8, (byte)'\r' => @"\r"u8, _ => @"\0"u8 });
+            Raw(Escaped((char)utf8[special]));
             utf8 = utf8[(special + 1)..];
         }
     }
+
+    /// <summary>How TabSeparated writes one of the <see cref="Specials"/>.</summary>
+    private static ReadOnlySpan<byte> Escaped(char special) =>
+        special switch { '\\' => @"\\"u8, '\t' => @"\t"u8, '\n' => @"\n"u8, '\r' => @"\r"u8, _ => @"\0"u8 };
 
     public TabSeparatedRows Number(long value) => Formatted(value);
 
@@ -92,11 +96,12 @@ public sealed class TabSeparatedRows(int initialBytes = 4096) : IDisposable
 
     public TabSeparatedRows Time(DateTime value)
     {
-        var second = value.ToUniversalTime().Ticks / TimeSpan.TicksPerSecond;
+        var utc = value.ToUniversalTime();
+        var second = utc.Ticks / TimeSpan.TicksPerSecond;
         if (second != formattedSecond)
         {
             // Rows of a batch mostly share their second: it is formatted once (a custom format is slow), then copied.
-            var written = value.ToUniversalTime().TryFormat(formattedTime, out var count, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+            var written = utc.TryFormat(formattedTime, out var count, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
             formattedTimeLength = written ? count : throw new FormatException($"{value} does not format as a ClickHouse time.");
             formattedSecond = second;
         }

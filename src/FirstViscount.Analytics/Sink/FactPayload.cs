@@ -1,17 +1,18 @@
-using System.Text;
 using System.Text.Json;
 
 namespace FirstViscount.Analytics.Sink;
 
 /// <summary>
 /// The payload fields facts use, read in one pass of the event's JSON (absent ones are empty or zero; "delta" counts
-/// as a quantity). Text fields stay where they are in the payload's UTF-8 and are copied from there into the rows, so
-/// a batch makes no strings; the reader is reused from event to event (one per <see cref="FactRows"/>).
+/// as a quantity). Text fields stay where they are in the payload's UTF-8 and are copied from there into the rows (one
+/// the JSON escaped is unescaped into a scratch buffer), so a batch makes no strings; the reader is reused from event
+/// to event (one per <see cref="FactRows"/>).
 /// </summary>
 internal sealed class FactPayload
 {
     private byte[] json = [];
-    private readonly List<string> unescaped = [];
+    private byte[] unescaped = new byte[256];
+    private int unescapedLength;
 
     public Utf8Field OrderId { get; private set; }
     public Utf8Field CustomerId { get; private set; }
@@ -24,22 +25,19 @@ internal sealed class FactPayload
     public int Quantity { get; private set; }
     public List<Line> Lines { get; } = [];
 
-    /// <summary>
-    /// A text field: a slice of the payload, or (rarely: the JSON escaped it) string number <c>Unescaped - 1</c> of
-    /// its own; the default is the empty text of an absent field.
-    /// </summary>
-    public readonly record struct Utf8Field(int Start, int Length, int Unescaped = 0);
+    /// <summary>A text field: a slice of the payload, or of the unescaped scratch buffer; the default is the empty text of an absent field.</summary>
+    public readonly record struct Utf8Field(int Start, int Length, bool Unescaped = false);
 
     public readonly record struct Line(Utf8Field Sku, int Quantity, decimal UnitPrice);
 
     /// <summary>The field's UTF-8 bytes (valid until the next <see cref="Read"/>).</summary>
     public ReadOnlySpan<byte> Text(Utf8Field field) =>
-        field.Unescaped > 0 ? Encoding.UTF8.GetBytes(unescaped[field.Unescaped - 1]) : json.AsSpan(field.Start, field.Length);
+        (field.Unescaped ? unescaped : json).AsSpan(field.Start, field.Length);
 
     public FactPayload Read(byte[] payload)
     {
         json = payload;
-        unescaped.Clear();
+        unescapedLength = 0;
         Lines.Clear();
         (OrderId, CustomerId, Currency, Sku, PaymentId, CartId) = (default, default, default, default, default, default);
         (Total, Amount, Quantity) = (0m, 0m, 0);
@@ -72,12 +70,17 @@ internal sealed class FactPayload
 
     private Utf8Field Field(ref Utf8JsonReader reader)
     {
-        if (!reader.ValueIsEscaped && !reader.HasValueSequence)
+        if (!reader.ValueIsEscaped) // the reader is over one array: its values are spans of it
         {
             return new Utf8Field((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length); // after the opening quote
         }
-        unescaped.Add(reader.GetString()!);
-        return new Utf8Field(0, 0, unescaped.Count);
+        if (unescaped.Length - unescapedLength < reader.ValueSpan.Length) // unescaping only shortens
+        {
+            Array.Resize(ref unescaped, Math.Max(unescaped.Length * 2, unescapedLength + reader.ValueSpan.Length));
+        }
+        var length = reader.CopyString(unescaped.AsSpan(unescapedLength));
+        unescapedLength += length;
+        return new Utf8Field(unescapedLength - length, length, Unescaped: true);
     }
 
     private void SetText(ReadOnlySpan<byte> name, ref Utf8JsonReader reader)

@@ -30,8 +30,7 @@ public sealed class ShipmentGrain(IEventStore store, EventSerializer serializer,
         }
         if (State.LabelReference is null && !State.Cancelled)
         {
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            deadline.CancelAfter(checkout.Delivery.Timeout);
+            using var deadline = CarrierDeadline(cancellationToken);
             var label = await carriers.CreateLabelAsync($"{ShipmentId}:label", State.Carrier, State.TrackingNumber, request.Country, request.WeightGrams, deadline.Token);
             await RaiseAsync(new ShipmentLabelCreated(ShipmentId, ShipmentId, label), cancellationToken: CancellationToken.None); // booked: record it even if the caller gave up
         }
@@ -68,8 +67,7 @@ public sealed class ShipmentGrain(IEventStore store, EventSerializer serializer,
         }
         if (State.LabelReference is { } label)
         {
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            deadline.CancelAfter(checkout.Delivery.Timeout);
+            using var deadline = CarrierDeadline(cancellationToken);
             await carriers.CancelLabelAsync($"{ShipmentId}:cancel", State.Carrier, label, deadline.Token);
         }
         await RaiseAsync(new ShipmentCancelled(ShipmentId, ShipmentId, reason), cancellationToken: CancellationToken.None);
@@ -79,6 +77,14 @@ public sealed class ShipmentGrain(IEventStore store, EventSerializer serializer,
     public Task<ShipmentView?> Get() => Task.FromResult(View());
 
     protected override void Apply(ShipmentState state, object @event) => state.Apply(@event);
+
+    /// <summary>The caller's token, cut off after the delivery step's timeout: a carrier call never outlasts its step.</summary>
+    private CancellationTokenSource CarrierDeadline(CancellationToken callerToken)
+    {
+        var deadline = CancellationTokenSource.CreateLinkedTokenSource(callerToken);
+        deadline.CancelAfter(checkout.Delivery.Timeout);
+        return deadline;
+    }
 
     /// <summary>"FV" and 12 random letters and digits (no 0/O or 1/I): 60 bits, so two shipments never share one in practice.</summary>
     private static string NewTrackingNumber() => "FV" + RandomNumberGenerator.GetString("23456789ABCDEFGHJKLMNPQRSTUVWXYZ", 12);

@@ -9,7 +9,6 @@ public sealed class ShipmentState
 {
     private readonly HashSet<string> carrierEventIds = [];
     private readonly List<TrackingUpdate> events = [];
-    private ShipmentStatus labelStatus = ShipmentStatus.Pending;
 
     public string? OrderId { get; private set; }
     public string Carrier { get; private set; } = "";
@@ -23,7 +22,9 @@ public sealed class ShipmentState
     /// <summary>The carrier's reports in the order they happened.</summary>
     public IReadOnlyList<TrackingUpdate> Events => events;
 
-    public ShipmentStatus Status => Cancelled ? ShipmentStatus.Cancelled : events.Count > 0 ? events[^1].Status : labelStatus;
+    public ShipmentStatus Status => Cancelled ? ShipmentStatus.Cancelled
+        : events.Count > 0 ? events[^1].Status
+        : LabelReference is null ? ShipmentStatus.Pending : ShipmentStatus.LabelCreated;
 
     public bool HasReport(string carrierEventId) => carrierEventIds.Contains(carrierEventId);
 
@@ -35,7 +36,7 @@ public sealed class ShipmentState
                 (OrderId, Carrier, TrackingNumber, EstimatedDelivery) = (e.OrderId, e.Carrier, e.TrackingNumber, e.EstimatedDelivery);
                 break;
             case ShipmentLabelCreated e:
-                (LabelReference, labelStatus) = (e.LabelReference, ShipmentStatus.LabelCreated);
+                LabelReference = e.LabelReference;
                 break;
             case ShipmentTracked e when carrierEventIds.Add(e.CarrierEventId):
                 var report = new TrackingUpdate(e.CarrierEventId, e.Status, e.CarrierStatus, e.Location, e.Description, e.OccurredAt);
