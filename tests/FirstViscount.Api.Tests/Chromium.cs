@@ -11,6 +11,7 @@ namespace FirstViscount.Api.Tests;
 public sealed class Chromium : IAsyncLifetime
 {
     private static readonly string ExecutablePath = Environment.GetEnvironmentVariable("FV_CHROMIUM") ?? "/usr/bin/chromium";
+    private const float ExpectTimeout = 30_000;
     private IPlaywright? playwright;
 
     public IBrowser Browser { get; private set; } = null!;
@@ -25,6 +26,9 @@ public sealed class Chromium : IAsyncLifetime
             throw new InvalidOperationException($"No Chromium at {ExecutablePath}: deploy/services.sh up installs Debian's chromium, or set FV_CHROMIUM to a Chromium binary.");
         }
         playwright = await Playwright.CreateAsync();
+        // Playwright's 5 s default is too short on a 2-core machine running several test projects at once: the Orleans
+        // dashboard's first counters (gathered from every silo by the management grain) have taken longer than that there.
+        Assertions.SetDefaultExpectTimeout(ExpectTimeout);
         Browser = await playwright.Chromium.LaunchAsync(new()
         {
             ExecutablePath = ExecutablePath,
