@@ -173,13 +173,13 @@ public sealed class AuditTests(AuditedShop shop) : IClassFixture<AuditedShop>
     {
         await using var copy = await shop.CopyAsync();
         var rows = await copy.ClickHouse.QueryAsync("SELECT toString(hour), orders, units, toString(revenue), computed FROM fv_sales_hourly FINAL");
-        var row = Assert.Single(rows); // the confirmed order's hour, rolled up by the sink
-        await copy.ClickHouse.ExecuteAsync(ClickHouseSql.Format("INSERT INTO fv_sales_hourly (hour, orders, units, revenue, computed) SELECT toDateTime({0}, 'UTC'), 2, 6, toDecimal64(75, 2), {1}",
+        var row = Assert.Single(rows); // the confirmed orders' hour, rolled up by the sink
+        await copy.ClickHouse.ExecuteAsync(ClickHouseSql.Format("INSERT INTO fv_sales_hourly (hour, orders, units, revenue, computed) SELECT toDateTime({0}, 'UTC'), 7, 9, toDecimal64(99, 2), {1}",
             row[0], ulong.Parse(row[4]!) + 1));
 
         var finding = await OnlyFindingAsync(copy, "read-models");
         Assert.Equal($"fv_sales_hourly/{row[0]}", finding.Subject);
-        Assert.Equal($"the roll-up holds 2 orders, 6 units, 75.00; the log's confirmed orders are {row[1]}, {row[2]} units, {row[3]}", finding.Detail);
+        Assert.Equal($"the roll-up holds 7 orders, 9 units, 99.00; the log's confirmed orders are {row[1]}, {row[2]} units, {row[3]}", finding.Detail);
     }
 
     [Fact]

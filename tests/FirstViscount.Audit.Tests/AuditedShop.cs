@@ -2,6 +2,7 @@ using FirstViscount.Analytics.ClickHouse;
 using FirstViscount.Analytics.Sink;
 using FirstViscount.Commerce;
 using FirstViscount.Commerce.Checkout;
+using FirstViscount.Commerce.Delivery;
 using FirstViscount.Commerce.Inventory;
 using FirstViscount.Commerce.Orders;
 using FirstViscount.Commerce.Payments;
@@ -17,7 +18,7 @@ using Orleans.TestingHost;
 namespace FirstViscount.Audit.Tests;
 
 /// <summary>
-/// A shop that real checkouts went through once (one confirmed, one declined, one cancelled), three hours ago: its
+/// A shop that real checkouts went through once (one confirmed, one confirmed and then delivered, one declined, one cancelled), three hours ago: its
 /// database is a template that each test copies, to inject one inconsistency into its own copy.
 /// </summary>
 public sealed class AuditedShop : IAsyncLifetime
@@ -27,6 +28,9 @@ public sealed class AuditedShop : IAsyncLifetime
     private readonly string template = $"fv_audit_tpl_{Guid.NewGuid():N}"[..28];
 
     public string ConfirmedOrder { get; } = $"o-confirmed-{Guid.NewGuid():N}";
+
+    /// <summary>Confirmed, then shipped and delivered: for the money and the stock still a confirmed order.</summary>
+    public string DeliveredOrder { get; } = $"o-delivered-{Guid.NewGuid():N}";
 
     public string DeclinedOrder { get; } = $"o-declined-{Guid.NewGuid():N}";
 
@@ -74,10 +78,11 @@ public sealed class AuditedShop : IAsyncLifetime
         CheckoutRequest Request(string order, string token) => new(order, "customer-1", lines, "EUR", Address, token, new PayerDetails("Ada Lovelace", "ada@example.com"));
 
         await cluster.Client.GetGrain<ICheckoutSagaGrain>(ConfirmedOrder).Start(Request(ConfirmedOrder, "tok_ok"));
+        await cluster.Client.GetGrain<ICheckoutSagaGrain>(DeliveredOrder).Start(Request(DeliveredOrder, "tok_ok"));
         await cluster.Client.GetGrain<ICheckoutSagaGrain>(DeclinedOrder).Start(Request(DeclinedOrder, "tok_declined"));
         await cluster.Client.GetGrain<ICheckoutSagaGrain>(CancelledOrder).Start(Request(CancelledOrder, "tok_timeout"));
         await cluster.Client.GetGrain<ICheckoutSagaGrain>(CancelledOrder).Cancel("changed my mind");
-        foreach (var (order, phase) in new[] { (ConfirmedOrder, CheckoutPhase.Completed), (DeclinedOrder, CheckoutPhase.Failed), (CancelledOrder, CheckoutPhase.Cancelled) })
+        foreach (var (order, phase) in new[] { (ConfirmedOrder, CheckoutPhase.Completed), (DeliveredOrder, CheckoutPhase.Completed), (DeclinedOrder, CheckoutPhase.Failed), (CancelledOrder, CheckoutPhase.Cancelled) })
         {
             var deadline = DateTime.UtcNow.AddSeconds(60);
             CheckoutStatus status;
@@ -87,6 +92,11 @@ public sealed class AuditedShop : IAsyncLifetime
                 await Task.Delay(50);
             }
         }
+        var shipment = cluster.Client.GetGrain<IShipmentGrain>(DeliveredOrder);
+        var at = DateTimeOffset.UtcNow;
+        await shipment.Track(new TrackingUpdate("evt-1", ShipmentStatus.Shipped, "PICKED_UP", "Rotterdam", "Picked up", at));
+        await shipment.Track(new TrackingUpdate("evt-2", ShipmentStatus.Delivered, "DELIVERED", "Utrecht", "Delivered", at.AddHours(1)));
+        Assert.Equal(OrderStatus.Delivered, (await cluster.Client.GetGrain<IOrderGrain>(DeliveredOrder).Get())!.Status);
     }
 
     /// <summary>A copy of the shop's database, with ClickHouse fed by the sink up to the end of the log.</summary>

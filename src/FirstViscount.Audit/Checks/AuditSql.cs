@@ -13,13 +13,14 @@ internal static class AuditSql
     public const string Finished = "('order.confirmed', 'order.failed', 'order.cancelled')";
 
     /// <summary>
-    /// A CTE named orders: order_id, status (its newest event's type, e.g. order.confirmed), total (as placed) and
-    /// last_at (its newest event's time).
+    /// A CTE named orders: order_id, status (the type of its newest checkout event, e.g. order.confirmed), total (as
+    /// placed) and last_at (its newest event's time). Shipped and delivered follow a confirmed order, so for the money
+    /// and the stock such an order is still order.confirmed.
     /// </summary>
     public static readonly string Orders = $"""
         orders AS (
             SELECT substr(stream_id, length('order-') + 1) AS order_id,
-                   (array_agg(event_type ORDER BY version DESC))[1] AS status,
+                   (array_agg(event_type ORDER BY version DESC) FILTER (WHERE event_type NOT IN ('order.shipped', 'order.delivered')))[1] AS status,
                    min({Number("total")}) FILTER (WHERE event_type = 'order.placed') AS total,
                    max(recorded_at) AS last_at
             FROM events WHERE stream_id LIKE 'order-%'

@@ -225,10 +225,18 @@ public sealed class CheckoutSagaGrain(
         await PersistAsync(state => state.Phase = CheckoutPhase.Confirming);
     }
 
+    /// <summary>
+    /// Confirms the order, then lets it catch up with a carrier that reported before it was confirmed (its reports
+    /// leave an unconfirmed order alone). Once confirmed nothing may compensate, so the catching up retries until done.
+    /// </summary>
     private async Task ConfirmAsync()
     {
-        if (await StepAsync(options.Confirmation, "confirming the order", _ => GrainFactory.GetGrain<IOrderGrain>(OrderId).Confirm()) is not null)
+        var order = GrainFactory.GetGrain<IOrderGrain>(OrderId);
+        if (await StepAsync(options.Confirmation, "confirming the order", _ => order.Confirm()) is not null)
         {
+            await RetryForeverAsync(async _ => await GrainFactory.GetGrain<IShipmentGrain>(OrderId).Get() is { } shipment
+                ? await order.FollowShipment(ShipmentProgress.Of(shipment))
+                : null);
             await PersistAsync(state => state.Phase = CheckoutPhase.Completed);
             CommerceTelemetry.CheckoutOutcomes.Add(1, new KeyValuePair<string, object?>("outcome", nameof(CheckoutPhase.Completed)));
         }

@@ -36,6 +36,21 @@ public sealed record ShipmentView(
     [property: Id(5)] DateOnly EstimatedDelivery,
     [property: Id(6)] IReadOnlyList<TrackingUpdate> Events);
 
+/// <summary>Where an order's shipment is, for the order to follow: on its way (any report of the carrier's), arrived.</summary>
+[GenerateSerializer, Alias("fv.shipment-progress")]
+public sealed record ShipmentProgress(
+    [property: Id(0)] bool Shipped,
+    [property: Id(1)] bool Delivered,
+    [property: Id(2)] string Carrier,
+    [property: Id(3)] string TrackingNumber)
+{
+    public static ShipmentProgress Of(ShipmentView shipment)
+    {
+        var reported = shipment.Status is not ShipmentStatus.Cancelled && shipment.Events.Count > 0;
+        return new(reported, reported && shipment.Events.Any(e => e.Status == ShipmentStatus.Delivered), shipment.Carrier, shipment.TrackingNumber);
+    }
+}
+
 /// <summary>
 /// One shipment per order (keyed by the order id). Scheduling is idempotent: the first call picks the carrier and
 /// tracking number and books the label; every later call answers the same shipment.

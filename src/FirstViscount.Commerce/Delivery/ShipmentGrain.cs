@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using FirstViscount.Commerce.Checkout;
+using FirstViscount.Commerce.Orders;
 using FirstViscount.EventSourcing;
 
 namespace FirstViscount.Commerce.Delivery;
@@ -37,6 +38,11 @@ public sealed class ShipmentGrain(IEventStore store, EventSerializer serializer,
         return View()!;
     }
 
+    /// <summary>
+    /// Records the report (once per carrier event id), then moves the order along. The order is told on every report,
+    /// a repeated one too: a carrier resends what it was not sure arrived, so an order left behind by a crash between
+    /// the two writes catches up.
+    /// </summary>
     public async Task<ShipmentView> Track(TrackingUpdate update)
     {
         if (!State.Exists)
@@ -48,7 +54,9 @@ public sealed class ShipmentGrain(IEventStore store, EventSerializer serializer,
             await RaiseAsync(new ShipmentTracked(ShipmentId, ShipmentId, update.CarrierEventId, update.Status, update.CarrierStatus, update.Location,
                 update.Description, update.OccurredAt));
         }
-        return View()!;
+        var shipment = View()!;
+        await GrainFactory.GetGrain<IOrderGrain>(ShipmentId).FollowShipment(ShipmentProgress.Of(shipment));
+        return shipment;
     }
 
     public async Task<ShipmentView> Cancel(string reason, CancellationToken cancellationToken)

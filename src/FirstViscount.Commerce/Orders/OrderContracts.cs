@@ -1,7 +1,12 @@
+using FirstViscount.Commerce.Delivery;
+
 namespace FirstViscount.Commerce.Orders;
 
-/// <summary>Pending → Reserved → Paid → Confirmed; or Cancelled, or Failed with a reason.</summary>
-public enum OrderStatus { Pending, Reserved, Paid, Confirmed, Cancelled, Failed }
+/// <summary>
+/// Pending → Reserved → Paid → Confirmed → Shipped → Delivered (following its shipment); or Cancelled, or Failed with a
+/// reason. New statuses go at the end: grain state and messages carry the number.
+/// </summary>
+public enum OrderStatus { Pending, Reserved, Paid, Confirmed, Cancelled, Failed, Shipped, Delivered }
 
 [GenerateSerializer, Alias("fv.order-line")]
 public sealed record OrderLine(
@@ -76,6 +81,14 @@ public interface IOrderGrain : IGrainWithStringKey
 
     [Alias("fail")]
     Task<OrderView> Fail(string reason);
+
+    /// <summary>
+    /// Moves a confirmed order to where its shipment is: Shipped once the parcel is on its way, Delivered once it
+    /// arrived. An order not yet confirmed, or already there, is left as it is (its saga follows the shipment once it
+    /// confirms), so the shipment may call this for every report. Null when the order was never placed.
+    /// </summary>
+    [Alias("follow-shipment")]
+    Task<OrderView?> FollowShipment(ShipmentProgress shipment);
 
     /// <summary>The order, or null if it was never placed.</summary>
     [ReadOnly, Alias("get")]

@@ -19,3 +19,10 @@ public sealed record OrderCancelled(string OrderId, string Reason, DateTimeOffse
 
 [EventType("order.failed")]
 public sealed record OrderFailed(string OrderId, string Reason, DateTimeOffset At);
+
+/// <summary>The order's parcel left with the carrier (the shipment's first report that it is on its way).</summary>
+[EventType("order.shipped")]
+public sealed record OrderShipped(string OrderId, string CustomerId, string Carrier, string TrackingNumber, DateTimeOffset At);
+
+[EventType("order.delivered")]
+public sealed record OrderDelivered(string OrderId, string CustomerId, string Carrier, string TrackingNumber, DateTimeOffset At);

@@ -1,4 +1,5 @@
 using System.Text;
+using FirstViscount.Commerce.Delivery;
 using FirstViscount.EventSourcing;
 
 namespace FirstViscount.Commerce.Orders;
@@ -31,13 +32,31 @@ public sealed class OrderGrain(IEventStore store, EventSerializer serializer, Ti
         Move(OrderStatus.Paid, [OrderStatus.Reserved], () => new OrderPaid(OrderId, paymentReference, State.Total, State.Currency, Now));
 
     public Task<OrderView> Confirm() =>
-        Move(OrderStatus.Confirmed, [OrderStatus.Paid], () => new OrderConfirmed(OrderId, State.CustomerId, State.Lines, State.Total, State.Currency, Now));
+        Move(OrderStatus.Confirmed, [OrderStatus.Paid], () => new OrderConfirmed(OrderId, State.CustomerId, State.Lines, State.Total, State.Currency, Now),
+            alreadyPast: [OrderStatus.Shipped, OrderStatus.Delivered]);
 
     public Task<OrderView> Cancel(string reason) =>
         Move(OrderStatus.Cancelled, [OrderStatus.Pending, OrderStatus.Reserved, OrderStatus.Paid], () => new OrderCancelled(OrderId, reason, Now));
 
     public Task<OrderView> Fail(string reason) =>
         Move(OrderStatus.Failed, [OrderStatus.Pending, OrderStatus.Reserved, OrderStatus.Paid], () => new OrderFailed(OrderId, reason, Now));
+
+    public async Task<OrderView?> FollowShipment(ShipmentProgress shipment)
+    {
+        if (!State.Placed)
+        {
+            return null;
+        }
+        if (State.Status is OrderStatus.Confirmed && (shipment.Shipped || shipment.Delivered))
+        {
+            await RaiseAsync(new OrderShipped(OrderId, State.CustomerId, shipment.Carrier, shipment.TrackingNumber, Now));
+        }
+        if (State.Status is OrderStatus.Shipped && shipment.Delivered)
+        {
+            await RaiseAsync(new OrderDelivered(OrderId, State.CustomerId, shipment.Carrier, shipment.TrackingNumber, Now));
+        }
+        return View();
+    }
 
     public Task<OrderView?> Get() => Task.FromResult(State.Placed ? View() : null);
 
@@ -46,13 +65,14 @@ public sealed class OrderGrain(IEventStore store, EventSerializer serializer, Ti
 
     protected override void Apply(OrderState state, object @event) => state.Apply(@event);
 
-    private async Task<OrderView> Move(OrderStatus target, OrderStatus[] from, Func<object> @event)
+    /// <summary>Moves to <paramref name="target"/> from one of <paramref name="from"/>; at the target or <paramref name="alreadyPast"/> it, nothing changes.</summary>
+    private async Task<OrderView> Move(OrderStatus target, OrderStatus[] from, Func<object> @event, OrderStatus[]? alreadyPast = null)
     {
         if (!State.Placed)
         {
             throw new OrderStateConflictException($"Order {OrderId} does not exist.");
         }
-        if (State.Status == target)
+        if (State.Status == target || alreadyPast?.Contains(State.Status) == true)
         {
             return View();
         }

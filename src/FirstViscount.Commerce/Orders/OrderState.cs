@@ -22,6 +22,8 @@ public sealed class OrderState
             case OrderReserved e: (Status, UpdatedAt) = (OrderStatus.Reserved, e.At); break;
             case OrderPaid e: (Status, UpdatedAt) = (OrderStatus.Paid, e.At); break;
             case OrderConfirmed e: (Status, UpdatedAt) = (OrderStatus.Confirmed, e.At); break;
+            case OrderShipped e: (Status, UpdatedAt) = (OrderStatus.Shipped, e.At); break;
+            case OrderDelivered e: (Status, UpdatedAt) = (OrderStatus.Delivered, e.At); break;
             case OrderCancelled e: (Status, UpdatedAt, FailureReason) = (OrderStatus.Cancelled, e.At, e.Reason); break;
             case OrderFailed e: (Status, UpdatedAt, FailureReason) = (OrderStatus.Failed, e.At, e.Reason); break;
             default: throw new FirstViscountException($"An order cannot apply {@event.GetType().Name}.");

@@ -105,7 +105,7 @@ internal static class OrdersApi
         OrderStatus? wanted = null;
         if (status is not null)
         {
-            validation.Require(Enum.TryParse<OrderStatus>(status, ignoreCase: false, out var parsed) && Enum.IsDefined(parsed), "status", "status is one of Pending, Reserved, Paid, Confirmed, Cancelled, Failed.");
+            validation.Require(Enum.TryParse<OrderStatus>(status, ignoreCase: false, out var parsed) && Enum.IsDefined(parsed), "status", $"status is one of {string.Join(", ", Enum.GetNames<OrderStatus>())}.");
             wanted = parsed;
         }
         if (!validation.IsValid)
