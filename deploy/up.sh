@@ -18,6 +18,8 @@ postgres="Host=127.0.0.1;Port=15432;Username=firstviscount;Password=firstviscoun
 # The key that encrypts payer details at rest: made once, kept with the data, never in the repository.
 payer_key_file=$run/../payer.key
 [ -s "$payer_key_file" ] || (umask 077 && head -c 32 /dev/urandom | base64 >"$payer_key_file")
+carrier_key_file=$run/../carrier.key
+[ -s "$carrier_key_file" ] || (umask 077 && head -c 32 /dev/urandom | base64 >"$carrier_key_file")
 admin_email=admin@firstviscount.local
 admin_password_file=$run/../admin.password
 [ -s "$admin_password_file" ] || (umask 077 && head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$admin_password_file")
@@ -38,6 +40,7 @@ start_silo() {
     ClickHouse__TrustedCertificateAuthority="$ca" \
     ClickHouse__Database=firstviscount \
     Payments__PayerKey="$(cat "$payer_key_file")" \
+    Delivery__CarrierKey="$(cat "$carrier_key_file")" \
     Admin__Email="$admin_email" \
     Admin__Password="$(cat "$admin_password_file")" \
       nohup deploy/supervise.sh "$run/$name.log" dotnet "src/FirstViscount.Silo/bin/Release/net10.0/FirstViscount.Silo.dll" \

@@ -24,6 +24,8 @@ internal static class HttpCheckoutBenchmark
             $"--Urls=http://127.0.0.1:{port}", $"--Silo:ClusterId=bench-{Guid.NewGuid():N}", $"--Silo:Port={port + 1}",
             "--Redis:Configuration=127.0.0.1:16379", $"--Postgres:ConnectionString={postgres}",
             $"--Payments:PayerKey={Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))}",
+            $"--Delivery:CarrierKey={Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))}",
+            "--Delivery:Simulator:Webhooks=false", // the carriers' reports would load the silo the benchmark measures
             "--Admin:Email=bench-admin@firstviscount.local", "--Admin:Password=bench-admin-password", "--RateLimit:PermitsPerMinute=1000000",
             "--Logging:LogLevel:Default=Warning",
         ]);

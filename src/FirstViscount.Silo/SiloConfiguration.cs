@@ -55,6 +55,7 @@ internal static class SiloConfiguration
             commerce.PostgresReplicaConnectionString = configuration["Postgres:ReplicaConnectionString"];
             commerce.Replica = configuration.GetSection("Postgres:Replica").Get<ReplicaOptions>() ?? new ReplicaOptions();
             commerce.PayerKey = configuration["Payments:PayerKey"];
+            commerce.CarrierKey = configuration["Delivery:CarrierKey"];
             commerce.Checkout = configuration.GetSection("Checkout").Get<CheckoutOptions>() ?? new CheckoutOptions();
             commerce.Registration = configuration.GetSection("Registration").Get<RegistrationOptions>() ?? new RegistrationOptions();
         });

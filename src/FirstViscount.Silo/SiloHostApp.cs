@@ -35,6 +35,8 @@ public static class SiloHostApp
             builder.Services.AddAnalytics(configuration);
         }
         builder.Services.AddHostedService<AdminAccountBootstrap>();
+        builder.Services.Configure<CarrierSimulatorOptions>(configuration.GetSection("Delivery:Simulator"));
+        builder.Services.AddSingleton<Commerce.Delivery.ISimulatedCarrierWebhooks, SimulatedCarrierWebhooks>();
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
@@ -124,6 +126,7 @@ public static class SiloHostApp
             app.MapCatalogApi();
             app.MapOrdersApi();
             app.MapShipmentsApi();
+            app.MapCarriersApi();
             app.MapAuditApi();
             app.MapInventoryAlertsApi();
         }

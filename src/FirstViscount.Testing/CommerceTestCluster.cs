@@ -74,6 +74,7 @@ public sealed class CommerceTestCluster
         options.PostgresConnectionStrings = [postgres];
         options.RedisConfiguration = redis;
         options.PayerKey = payerKey ?? Commerce.Payments.PayerProtector.NewKey();
+        options.CarrierKey = Commerce.Delivery.CarrierSecretProtector.NewKey();
     });
 
     public CommerceTestCluster ConfigureCommerce(Action<CommerceSiloOptions> configure)

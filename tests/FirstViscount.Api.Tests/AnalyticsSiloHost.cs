@@ -43,6 +43,7 @@ public abstract class AnalyticsSiloHost : IAsyncLifetime
             $"--Redis:Configuration={TestServers.Redis}",
             $"--Postgres:ConnectionString={TestServers.PostgresDatabase(database)}",
             $"--Payments:PayerKey={Convert.ToBase64String(new byte[32])}",
+            $"--Delivery:CarrierKey={TestServers.CarrierKey}",
             $"--Admin:Email={AdminEmail}",
             $"--Admin:Password={AdminPassword}",
             $"--ClickHouse:Url={TestServers.ClickHouse}",

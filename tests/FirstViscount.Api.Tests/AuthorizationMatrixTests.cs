@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 
 namespace FirstViscount.Api.Tests;
 
-/// <summary>Who may call what: anonymous callers get 401 on protected routes, customers 403 on admin routes, admins pass.</summary>
+/// <summary>Who may call what: anonymous callers get 401 on protected routes, customers 403 on admin routes, admins pass; carriers' webhooks take only a carrier's signature.</summary>
 [Collection(nameof(GatewayCluster))]
 [Trait("Category", "Api")]
 public sealed class AuthorizationMatrixTests(GatewayCluster cluster)
@@ -22,13 +22,17 @@ public sealed class AuthorizationMatrixTests(GatewayCluster cluster)
             ("GET", "/v1/orders/o-none/events", false), ("GET", "/v1/orders/o-none/shipment", false), ("POST", "/v1/admin/shipments/o-none/cancel", true), ("PUT", "/v1/products/AUTHZ-1", true), ("GET", "/v1/inventory/AUTHZ-1", true),
             ("POST", "/v1/inventory/AUTHZ-1/adjustments", true), ("GET", "/v1/inventory/AUTHZ-1/movements", true), ("GET", "/v1/admin/cluster", true),
             ("GET", "/v1/admin/audit", true), ("GET", "/v1/inventory/alerts", true), ("PUT", "/v1/categories/authz", true), ("GET", "/dashboard/", true), ("GET", "/metrics", true),
-            ("POST", "/ops/dashboard-session", true),
+            ("POST", "/ops/dashboard-session", true), ("GET", "/v1/admin/carriers", true), ("PUT", "/v1/admin/carriers/fv-freight", true),
         ];
         foreach (var (method, path, adminOnly) in routes)
         {
             data.Add(method, path, Caller.Anonymous, [HttpStatusCode.Unauthorized]);
             data.Add(method, path, Caller.Customer, adminOnly ? [HttpStatusCode.Forbidden] : ok);
             data.Add(method, path, Caller.Admin, [.. ok, HttpStatusCode.Created]);
+        }
+        foreach (var caller in Enum.GetValues<Caller>())
+        {
+            data.Add("POST", "/v1/carriers/fv-post/events", caller, [HttpStatusCode.Unauthorized]); // a carrier's signature, not a bearer token
         }
         foreach (var (method, path) in new[] { ("GET", "/v1/products"), ("GET", "/v1/categories"), ("GET", "/health/live"), ("GET", "/openapi/v1.json"), ("GET", "/ops/") })
         {

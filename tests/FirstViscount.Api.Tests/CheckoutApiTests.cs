@@ -9,9 +9,15 @@ namespace FirstViscount.Api.Tests;
 [Trait("Category", "Api")]
 public sealed class CheckoutApiTests(GatewayCluster cluster)
 {
-    private static readonly object Address = new { name = "Ada Lovelace", line1 = "12 St James's Square", line2 = (string?)null, city = "London", postalCode = "SW1Y 4JH", country = "GB" };
+    /// <summary>A parcel the simulated carrier leaves waiting for pickup: the order stays Confirmed and its shipment LabelCreated.</summary>
+    internal static readonly object Address = new { name = "Ada Lovelace", line1 = "12 St James's Square", line2 = (string?)null, city = "London", postalCode = "HOLD", country = "GB" };
 
-    private async Task<string> StockedSkuAsync(int stock = 20, decimal price = 10m)
+    /// <summary>A parcel the simulated carrier picks up and delivers (or loses, or reports out of order: postal codes LOST, SHUFFLE).</summary>
+    internal static object DeliveredTo(string postalCode = "SW1Y 4JH") => new { name = "Ada Lovelace", line1 = "12 St James's Square", line2 = (string?)null, city = "London", postalCode, country = "GB" };
+
+    private Task<string> StockedSkuAsync(int stock = 20, decimal price = 10m) => StockedSkuAsync(cluster, stock, price);
+
+    internal static async Task<string> StockedSkuAsync(GatewayCluster cluster, int stock = 20, decimal price = 10m)
     {
         var sku = $"CO-{Guid.NewGuid():N}"[..20];
         using var admin = cluster.Client(1, await cluster.AdminTokenAsync());
@@ -20,14 +26,14 @@ public sealed class CheckoutApiTests(GatewayCluster cluster)
         return sku;
     }
 
-    private static async Task<HttpResponseMessage> CheckoutAsync(HttpClient client, string key, string token = "tok_ok")
+    internal static async Task<HttpResponseMessage> CheckoutAsync(HttpClient client, string key, string token = "tok_ok", object? address = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/checkout") { Content = JsonContent.Create(new { shippingAddress = Address, paymentToken = token }) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/checkout") { Content = JsonContent.Create(new { shippingAddress = address ?? Address, paymentToken = token }) };
         request.Headers.Add("Idempotency-Key", key);
         return await client.SendAsync(request);
     }
 
-    private static async Task<JsonElement> FinalOrderAsync(HttpClient client, string orderId)
+    internal static async Task<JsonElement> FinalOrderAsync(HttpClient client, string orderId)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)

@@ -38,6 +38,8 @@ public sealed class GatewayCluster : IAsyncLifetime
                 $"--Redis:Configuration={TestServers.Redis}",
                 $"--Postgres:ConnectionString={TestServers.Postgres}",
                 $"--Payments:PayerKey={payerKey}",
+                $"--Delivery:CarrierKey={TestServers.CarrierKey}",
+                "--Delivery:Simulator:ReportInterval=00:00:00.200",
                 $"--Admin:Email={AdminEmail}",
                 $"--Admin:Password={AdminPassword}",
                 "--Checkout:Payment:Timeout=00:00:00.500",

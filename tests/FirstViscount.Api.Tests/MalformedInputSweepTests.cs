@@ -13,6 +13,7 @@ public sealed class MalformedInputSweepTests(GatewayCluster cluster)
         (HttpMethod.Post, "/v1/customers"), (HttpMethod.Post, "/v1/auth/token"), (HttpMethod.Put, "/v1/customers/me/preferences"),
         (HttpMethod.Put, "/v1/products/SKU-1"), (HttpMethod.Put, "/v1/cart/items/SKU-1"), (HttpMethod.Post, "/v1/checkout"),
         (HttpMethod.Post, "/v1/inventory/SKU-1/adjustments"), (HttpMethod.Post, "/v1/orders/o-1/cancel"),
+        (HttpMethod.Post, "/v1/carriers/fv-post/events"), (HttpMethod.Put, "/v1/admin/carriers/fv-post"),
     ];
 
     private static readonly string[] Bodies =

@@ -25,6 +25,7 @@ public sealed class ReplicaHealthTests
             $"--Postgres:ConnectionString={TestServers.Postgres}",
             $"--Postgres:ReplicaConnectionString={unreachableReplica}",
             $"--Payments:PayerKey={Convert.ToBase64String(new byte[32])}",
+            $"--Delivery:CarrierKey={TestServers.CarrierKey}",
             "--Logging:LogLevel:Default=Warning",
         ]);
         await app.StartAsync();

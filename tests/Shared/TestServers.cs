@@ -39,6 +39,12 @@ internal static class TestServers
     /// <summary>PgBouncer in front of PostgreSQL (deploy/services.sh).</summary>
     public static int PgBouncerPort { get; } = int.TryParse(Environment.GetEnvironmentVariable("FV_PGBOUNCER_PORT"), out var port) ? port : 16432;
 
+    /// <summary>
+    /// The Delivery:CarrierKey of every silo the tests start on a shared database: carrier accounts outlive a test run,
+    /// and a row encrypted under another run's key could not be read. A test key, never a production one.
+    /// </summary>
+    public const string CarrierKey = "dGVzdC1jYXJyaWVyLWtleS0zMi1ieXRlcy1sb25nISE=";
+
     public static string Redis { get; } = Environment.GetEnvironmentVariable("FV_REDIS") ?? "127.0.0.1:16379";
 
     public static string ClickHouse { get; } = Environment.GetEnvironmentVariable("FV_CLICKHOUSE") ?? "http://127.0.0.1:18123/";

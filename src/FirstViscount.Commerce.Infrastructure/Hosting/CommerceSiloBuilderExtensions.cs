@@ -85,6 +85,8 @@ public static class CommerceSiloBuilderExtensions
         services.AddSingleton<IProductCatalog>(sources => sources.GetRequiredService<PostgresCatalog>());
         services.AddSingleton<IAccountStore>(sources => new PostgresAccountStore(sources.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<IPreferencesStore>(sources => new RedisPreferencesStore(sources.GetRequiredService<IConnectionMultiplexer>()));
+        services.AddSingleton(new CarrierSecretProtector(options.CarrierKey!));
+        services.AddSingleton<ICarrierAccounts>(sources => new PostgresCarrierAccounts(sources.GetRequiredService<NpgsqlDataSource>(), sources.GetRequiredService<CarrierSecretProtector>()));
     }
 
     private static void AddInMemoryStores(ISiloBuilder silo)
@@ -98,5 +100,6 @@ public static class CommerceSiloBuilderExtensions
         services.AddSingleton<IProductCatalog>(sources => sources.GetRequiredService<InMemoryProductCatalog>());
         services.AddSingleton<IAccountStore, InMemoryAccountStore>();
         services.AddSingleton<IPreferencesStore, InMemoryPreferencesStore>();
+        services.AddSingleton<ICarrierAccounts, InMemoryCarrierAccounts>();
     }
 }

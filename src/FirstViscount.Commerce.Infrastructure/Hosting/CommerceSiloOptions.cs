@@ -31,6 +31,9 @@ public sealed class CommerceSiloOptions
     /// <summary>Base64 32-byte AES key that encrypts payer details at rest (setting Payments:PayerKey); required with PostgreSQL.</summary>
     public string? PayerKey { get; set; }
 
+    /// <summary>Base64 32-byte AES key that encrypts carriers' secrets at rest (setting Delivery:CarrierKey); required with PostgreSQL.</summary>
+    public string? CarrierKey { get; set; }
+
     /// <summary>How long a cart lives in Redis after its last change.</summary>
     public TimeSpan CartTimeToLive { get; set; } = TimeSpan.FromDays(7);
 
@@ -50,6 +53,10 @@ public sealed class CommerceSiloOptions
         if (IsDurable && string.IsNullOrWhiteSpace(PayerKey))
         {
             throw new FirstViscountException("Setting Payments:PayerKey is missing: a base64 32-byte key that encrypts payer details at rest (deploy/up.sh generates one).");
+        }
+        if (IsDurable && string.IsNullOrWhiteSpace(CarrierKey))
+        {
+            throw new FirstViscountException("Setting Delivery:CarrierKey is missing: a base64 32-byte key that encrypts carriers' secrets at rest (deploy/up.sh generates one).");
         }
     }
 }

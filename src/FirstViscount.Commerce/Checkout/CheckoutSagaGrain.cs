@@ -197,7 +197,7 @@ public sealed class CheckoutSagaGrain(
     private async Task DeliverAsync()
     {
         var request = State.Request!;
-        var parcel = new ScheduleShipment(OrderId, request.ShippingAddress.Country, ParcelWeight.Of(request.Lines));
+        var parcel = new ScheduleShipment(OrderId, request.ShippingAddress.Country, ParcelWeight.Of(request.Lines), request.ShippingAddress.PostalCode);
         try
         {
             if (await StepAsync(options.Delivery, "scheduling the delivery", token => GrainFactory.GetGrain<IShipmentGrain>(OrderId).Schedule(parcel, token)) is null)

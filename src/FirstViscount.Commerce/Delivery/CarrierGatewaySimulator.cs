@@ -6,9 +6,14 @@ namespace FirstViscount.Commerce.Delivery;
 /// The built-in carriers' booking desk, in the style of the payment simulator: idempotent per key, and counting the
 /// labels it booked and cancelled, so tests can prove a retried step booked one label. A parcel to
 /// <see cref="UnavailableCountry"/> (ZZ, a code ISO leaves to users) finds the carrier down: a delivery step that fails.
+/// Once a label is booked, the carrier reports the parcel's journey (<see cref="SimulatedJourneys"/>) to the webhooks, if
+/// the silo has them.
 /// </summary>
-public sealed class CarrierGatewaySimulator : ICarrierGateway
+public sealed class CarrierGatewaySimulator(ISimulatedCarrierWebhooks? webhooks = null, TimeProvider? time = null) : ICarrierGateway
 {
+    /// <summary>How far apart the simulated carriers' events are, in the times they report.</summary>
+    public static readonly TimeSpan JourneyStep = TimeSpan.FromHours(6);
+
     /// <summary>The destination whose labels the simulator never books, so a test can make the delivery step fail.</summary>
     public const string UnavailableCountry = "ZZ";
 
@@ -20,19 +25,23 @@ public sealed class CarrierGatewaySimulator : ICarrierGateway
 
     public int LabelsCancelled => cancellations.Count;
 
-    public Task<string> CreateLabelAsync(string idempotencyKey, string carrier, string trackingNumber, string country, int weightGrams, CancellationToken cancellationToken)
+    public Task<string> CreateLabelAsync(string idempotencyKey, LabelRequest label, CancellationToken cancellationToken)
     {
-        if (!CarrierRules.Carriers.Contains(carrier))
+        if (!CarrierRules.Carriers.Contains(label.Carrier))
         {
-            throw new ArgumentException($"'{carrier}' is not a simulated carrier.", nameof(carrier));
+            throw new ArgumentException($"'{label.Carrier}' is not a simulated carrier.", nameof(label));
         }
-        if (country == UnavailableCountry)
+        if (label.Country == UnavailableCountry)
         {
-            throw new CarrierUnavailableException($"Carrier {carrier} did not respond (simulated).");
+            throw new CarrierUnavailableException($"Carrier {label.Carrier} did not respond (simulated).");
         }
         return Task.FromResult(labels.GetOrAdd(idempotencyKey, _ =>
         {
             Interlocked.Increment(ref booked);
+            if (SimulatedJourneys.Of(label, (time ?? TimeProvider.System).GetUtcNow(), JourneyStep) is { Count: > 0 } journey)
+            {
+                webhooks?.Post(label.Carrier, journey);
+            }
             return $"lbl_{Guid.NewGuid():N}";
         }));
     }

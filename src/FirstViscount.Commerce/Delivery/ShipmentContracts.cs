@@ -14,7 +14,8 @@ public enum ShipmentStatus { Pending, LabelCreated, Shipped, InTransit, Delivere
 public sealed record ScheduleShipment(
     [property: Id(0)] string OrderId,
     [property: Id(1)] string Country,
-    [property: Id(2)] int WeightGrams);
+    [property: Id(2)] int WeightGrams,
+    [property: Id(3)] string PostalCode = "");
 
 /// <summary>One report from a carrier: its own event id (a report sent twice carries the same id), and when it happened.</summary>
 [GenerateSerializer, Alias("fv.tracking-update")]

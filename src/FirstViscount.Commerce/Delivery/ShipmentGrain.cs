@@ -32,7 +32,8 @@ public sealed class ShipmentGrain(IEventStore store, EventSerializer serializer,
         if (State.LabelReference is null && !State.Cancelled)
         {
             using var deadline = CarrierDeadline(cancellationToken);
-            var label = await carriers.CreateLabelAsync($"{ShipmentId}:label", State.Carrier, State.TrackingNumber, request.Country, request.WeightGrams, deadline.Token);
+            var label = await carriers.CreateLabelAsync($"{ShipmentId}:label",
+                new LabelRequest(ShipmentId, State.Carrier, State.TrackingNumber, request.Country, request.PostalCode, request.WeightGrams), deadline.Token);
             await RaiseAsync(new ShipmentLabelCreated(ShipmentId, ShipmentId, label), cancellationToken: CancellationToken.None); // booked: record it even if the caller gave up
         }
         return View()!;

@@ -30,6 +30,7 @@ internal sealed class ExceptionMapping(IProblemDetailsService problems) : IExcep
             UnknownSkuException => (404, "No such product."),
             EmailTakenException => (409, "The e-mail address is already registered."),
             OrderStateConflictException or StockConflictException => (409, "The request conflicts with the current state."),
+            Commerce.Delivery.CarrierAccountUnreadableException => (503, "The carrier's account cannot be read with the configured key."),
             _ when IsUnavailable(exception) => (503, "A dependency is unavailable; retry shortly."),
             _ => (500, "An unexpected error occurred."),
         };

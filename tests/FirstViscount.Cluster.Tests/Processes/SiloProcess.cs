@@ -85,6 +85,7 @@ internal sealed class SiloProcess : IAsyncDisposable
             ["Postgres__ConnectionString"] = TestServers.Postgres,
             ["Logging__LogLevel__Default"] = "Warning",
             ["Payments__PayerKey"] = TestPayerKey,
+            ["Delivery__CarrierKey"] = TestServers.CarrierKey,
             ["Admin__Email"] = AdminEmail,
             ["Admin__Password"] = AdminPassword,
             ["RateLimit__PermitsPerMinute"] = "1000000",
