@@ -172,7 +172,7 @@ EOF
 }
 
 # A hot standby streaming from the primary, cloned with pg_basebackup; when it falls too far behind for the
-# primary's WAL, it reads the segments it misses from the backup archive.
+# primary's WAL (stopped for a while), it reads the segments it misses from the backup archive.
 replica_up() {
   if port_answers "$replica_port"; then log "PostgreSQL replica already answers on $replica_port"; return 0; fi
   local dir=$data/postgres-replica
@@ -190,9 +190,12 @@ hot_standby = on
 hot_standby_feedback = on
 archive_mode = off
 EOF
-    if [ -x "$pgbackrest_dir/pgbackrest" ]; then
-      echo "restore_command = '$pgbackrest_dir/pgbackrest archive-get %f \"%p\"'" >>"$dir/db/postgresql.auto.conf"
-    fi
+  fi
+  # The segments the primary has removed come from the archive. pgBackRest checks that it runs in the data directory
+  # its config names, the primary's, so the replica's own directory is given (written each time: older clones lack it).
+  if [ -x "$pgbackrest_dir/pgbackrest" ]; then
+    sed -i '/^restore_command = /d' "$dir/db/postgresql.auto.conf"
+    echo "restore_command = '$pgbackrest_dir/pgbackrest --pg1-path=$dir/db archive-get %f \"%p\"'" >>"$dir/db/postgresql.auto.conf"
   fi
   as_pg_user "$pg_bin/pg_ctl" -D "$dir/db" -l "$dir/postgres.log" -w -t 120 start >/dev/null
   wait_until "PostgreSQL replica" 60 "$pg_bin/pg_isready" -h 127.0.0.1 -p "$replica_port"
