@@ -10,9 +10,9 @@ using Npgsql;
 namespace FirstViscount.Cli;
 
 /// <summary>
-/// `replay inventory-levels | order-history | clickhouse [--connection CS] [--clickhouse URL] [--clickhouse-database NAME] [--clickhouse-ca FILE]`:
+/// `replay inventory-levels | order-history | shipments | clickhouse [--connection CS] [--clickhouse URL] [--clickhouse-database NAME] [--clickhouse-ca FILE]`:
 /// rebuilds a read model from position 0 of the log, with a progress bar on stderr, and ends with a count.
-/// inventory-levels and order-history are emptied and folded again; ClickHouse is given the whole log again (it deduplicates by event id).
+/// inventory-levels, order-history and shipments are emptied and folded again; ClickHouse is given the whole log again (it deduplicates by event id).
 /// </summary>
 internal static class ReplayCommand
 {
@@ -26,9 +26,9 @@ internal static class ReplayCommand
         var model = new Argument<string>("read-model")
         {
             Description = $"what to rebuild: {InventoryLevels.ModelName} (stock per SKU, alerts, search availability), " +
-                $"{OrderHistory.ModelName} (GET /v1/orders), {ClickHouseModel} (the analytics facts; duplicates count once)",
+                $"{OrderHistory.ModelName} (GET /v1/orders), {ShipmentList.ModelName} (GET /v1/admin/shipments), {ClickHouseModel} (the analytics facts; duplicates count once)",
         };
-        model.AcceptOnlyFromAmong(InventoryLevels.ModelName, OrderHistory.ModelName, ClickHouseModel);
+        model.AcceptOnlyFromAmong(InventoryLevels.ModelName, OrderHistory.ModelName, ShipmentList.ModelName, ClickHouseModel);
         var command = new Command("replay", "Rebuild a read model from the start of the event log, with a progress bar, ending with a count.") { model, connection };
         clickHouse.AddTo(command);
         command.SetAction((parsed, cancellationToken) =>
@@ -61,6 +61,11 @@ internal static class ReplayCommand
                 {
                     var orders = await new OrderHistory(postgres, store, CommerceEvents.CreateSerializer()).RebuildAsync(counter, cancellationToken);
                     return $"{model} rebuilt from {counter.Count:N0} events: {orders:N0} orders";
+                }
+                if (model == ShipmentList.ModelName)
+                {
+                    var shipments = await new ShipmentList(postgres, store, CommerceEvents.CreateSerializer()).RebuildAsync(counter, cancellationToken);
+                    return $"{model} rebuilt from {counter.Count:N0} events: {shipments:N0} shipments";
                 }
                 var sink = new AnalyticsSink($"replay-{DateTime.UtcNow:yyyyMMddTHHmmss}-{Guid.NewGuid():N}"[..40], store, clickHouse!, postgres, batchSize: 20_000);
                 var read = await sink.CatchUpAsync(counter, cancellationToken);

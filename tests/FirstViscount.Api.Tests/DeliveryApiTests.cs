@@ -83,6 +83,12 @@ public sealed class DeliveryApiTests(GatewayCluster cluster)
             var types = (await client.GetFromJsonAsync<JsonElement>($"/v1/orders/{orderId}/events")).EnumerateArray().Select(e => e.GetProperty("type").GetString()!).ToArray();
             Assert.Equal(["order.confirmed", "order.shipped", "order.delivered"], types[^3..]);
             Assert.Equal("Delivered", order.GetProperty("status").GetString());
+            using var admin = cluster.Client(1, await cluster.AdminTokenAsync());
+            var listed = await Eventually.ReadAsync(() => admin.GetFromJsonAsync<JsonElement>("/v1/admin/shipments?status=Delivered"),
+                page => page.EnumerateArray().Any(s => s.GetProperty("shipmentId").GetString() == orderId), "the admins' list has the delivered shipment");
+            Assert.All(listed.EnumerateArray(), s => Assert.Equal("Delivered", s.GetProperty("status").GetString()));
+            Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync("/v1/admin/shipments?status=delivered")).StatusCode);
+            Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync("/v1/admin/shipments?page=0")).StatusCode);
         }
     }
 

@@ -97,6 +97,9 @@ public sealed class MalformedInputSweepTests(GatewayCluster cluster)
             var orders = new HttpRequestMessage(HttpMethod.Get, "/v1/orders?" + query);
             orders.Headers.Authorization = new AuthenticationHeaderValue("Bearer", customer);
             await Send(orders, $"GET /v1/orders?{query[..Math.Min(40, query.Length)]}");
+            var shipments = new HttpRequestMessage(HttpMethod.Get, "/v1/admin/shipments?" + query);
+            shipments.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admin);
+            await Send(shipments, $"GET /v1/admin/shipments?{query[..Math.Min(40, query.Length)]}");
         }
         foreach (var path in Paths)
         {

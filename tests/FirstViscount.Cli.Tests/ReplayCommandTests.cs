@@ -64,6 +64,26 @@ public sealed class ReplayCommandTests
     }
 
     [Fact]
+    public async Task Replaying_shipments_folds_each_shipment_stream_and_ends_with_a_count()
+    {
+        await using var database = await ScratchDatabase.CreateAsync();
+        var dataSource = await database.MigratedWithAsync("""
+            INSERT INTO events (stream_id, version, event_id, event_type, payload) VALUES
+              ('shipment-o-1', 1, gen_random_uuid(), 'shipment.created', '{"shipmentId": "o-1", "orderId": "o-1", "carrier": "fv-post", "trackingNumber": "FV2345", "country": "DE", "weightGrams": 500, "estimatedDelivery": "2026-12-04"}'),
+              ('shipment-o-1', 2, gen_random_uuid(), 'shipment.label-created', '{"shipmentId": "o-1", "orderId": "o-1", "labelReference": "lbl_1"}'),
+              ('shipment-o-1', 3, gen_random_uuid(), 'shipment.tracked', '{"shipmentId": "o-1", "orderId": "o-1", "carrierEventId": "e1", "status": "Shipped", "carrierStatus": "PICKED_UP", "location": "Depot", "description": "", "occurredAt": "2026-12-02T10:00:00+00:00"}'),
+              ('shipment-o-2', 1, gen_random_uuid(), 'shipment.created', '{"shipmentId": "o-2", "orderId": "o-2", "carrier": "fv-post", "trackingNumber": "FV6789", "country": "DE", "weightGrams": 500, "estimatedDelivery": "2026-12-04"}')
+            """);
+
+        var (exitCode, output, error) = await Cli.RunAsync("replay", "shipments", "--connection", database.ConnectionString);
+
+        Assert.True(exitCode == ExitCodes.Success, error);
+        Assert.Equal("shipments rebuilt from 4 events: 2 shipments", output.Trim());
+        await using var list = dataSource.CreateCommand("SELECT string_agg(shipment_id || ':' || status || ':' || version, ',' ORDER BY shipment_id) FROM shipment_list");
+        Assert.Equal("o-1:Shipped:3,o-2:Pending:1", await list.ExecuteScalarAsync());
+    }
+
+    [Fact]
     public async Task A_replay_waits_for_a_transaction_that_holds_the_log_back_instead_of_stopping_short()
     {
         await using var database = await ScratchDatabase.CreateAsync();

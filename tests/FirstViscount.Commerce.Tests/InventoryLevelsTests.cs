@@ -1,11 +1,9 @@
 using FirstViscount.Commerce.Inventory;
 using FirstViscount.Commerce.ReadModels;
 using FirstViscount.EventSourcing;
-using FirstViscount.Postgres;
 using FirstViscount.Postgres.EventStore;
 using FirstViscount.Testing;
 using FirstViscount.Tests;
-using Npgsql;
 
 namespace FirstViscount.Commerce.Tests;
 
@@ -14,30 +12,14 @@ namespace FirstViscount.Commerce.Tests;
 /// their reorder point, counts units sold, and a rebuild from the start of the log equals what was kept live.
 /// </summary>
 [Trait("Category", "Commerce")]
-public sealed class InventoryLevelsTests : IAsyncLifetime
+public sealed class InventoryLevelsTests() : ScratchDatabaseTests("fv_levels")
 {
-    private readonly string database = $"fv_levels_{Guid.NewGuid():N}"[..24];
-    private NpgsqlDataSource postgres = null!;
-
-    private InventoryLevels Model => new(postgres, new PostgresEventStore(postgres), CommerceEvents.CreateSerializer());
-
-    public async Task InitializeAsync()
-    {
-        await TestServers.EnsureDatabaseAsync(database);
-        postgres = NpgsqlDataSource.Create(TestServers.PostgresDatabase(database));
-        await PostgresMigrator.MigrateAsync(postgres);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await postgres.DisposeAsync();
-        await TestServers.DropDatabaseAsync(database);
-    }
+    private InventoryLevels Model => new(Postgres, new PostgresEventStore(Postgres), CommerceEvents.CreateSerializer());
 
     [Fact]
     public async Task Stock_changes_reach_the_model_a_low_sku_is_alerted_and_a_rebuild_equals_the_live_model()
     {
-        var cluster = await new CommerceTestCluster(silos: 2).UsePostgresAndRedis(TestServers.PostgresDatabase(database), TestServers.Redis)
+        var cluster = await new CommerceTestCluster(silos: 2).UsePostgresAndRedis(ConnectionString, TestServers.Redis)
             .ConfigureSilo(silo => silo.AddEventLogReadModels(streams => streams.PollInterval = TimeSpan.FromMilliseconds(20)))
             .DeployAsync();
         try
@@ -76,7 +58,7 @@ public sealed class InventoryLevelsTests : IAsyncLifetime
 
     private async Task<Dictionary<string, long>> StreamVersionsAsync(params string[] skus)
     {
-        await using var command = postgres.CreateCommand("SELECT substr(stream_id, 15), max(version) FROM events WHERE stream_id = ANY($1) GROUP BY stream_id");
+        await using var command = Postgres.CreateCommand("SELECT substr(stream_id, 15), max(version) FROM events WHERE stream_id = ANY($1) GROUP BY stream_id");
         command.Parameters.AddWithValue(skus.Select(sku => $"inventory-sku-{sku}").ToArray());
         await using var reader = await command.ExecuteReaderAsync();
         var versions = new Dictionary<string, long>();
@@ -90,7 +72,7 @@ public sealed class InventoryLevelsTests : IAsyncLifetime
     [Fact]
     public async Task A_batch_delivered_twice_or_after_the_model_was_emptied_is_folded_once()
     {
-        var store = new PostgresEventStore(postgres);
+        var store = new PostgresEventStore(Postgres);
         var serializer = CommerceEvents.CreateSerializer();
         var sku = $"TWICE-{Guid.NewGuid():N}";
         await store.AppendAsync($"inventory-sku-{sku}", ExpectedVersion.NoStream,
@@ -104,7 +86,7 @@ public sealed class InventoryLevelsTests : IAsyncLifetime
         await Model.ApplyAsync(first);
         await Model.ApplyAsync(second);
         var once = Assert.Single(await Model.AllAsync());
-        await using (var empty = postgres.CreateCommand("TRUNCATE inventory_levels"))
+        await using (var empty = Postgres.CreateCommand("TRUNCATE inventory_levels"))
         {
             await empty.ExecuteNonQueryAsync();
         }

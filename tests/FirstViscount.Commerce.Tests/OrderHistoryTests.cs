@@ -2,11 +2,9 @@ using System.Text.Json;
 using FirstViscount.Commerce.Orders;
 using FirstViscount.Commerce.ReadModels;
 using FirstViscount.EventSourcing;
-using FirstViscount.Postgres;
 using FirstViscount.Postgres.EventStore;
 using FirstViscount.Testing;
 using FirstViscount.Tests;
-using Npgsql;
 
 namespace FirstViscount.Commerce.Tests;
 
@@ -16,33 +14,17 @@ namespace FirstViscount.Commerce.Tests;
 /// what was kept live.
 /// </summary>
 [Trait("Category", "Commerce")]
-public sealed class OrderHistoryTests : IAsyncLifetime
+public sealed class OrderHistoryTests() : ScratchDatabaseTests("fv_history")
 {
     private static readonly ShippingAddress Address = new("Ada", "1 Main St", null, "Berlin", "10115", "DE");
-    private readonly string database = $"fv_history_{Guid.NewGuid():N}"[..24];
-    private NpgsqlDataSource postgres = null!;
-
-    private OrderHistory Model => new(postgres, new PostgresEventStore(postgres), CommerceEvents.CreateSerializer());
-
-    public async Task InitializeAsync()
-    {
-        await TestServers.EnsureDatabaseAsync(database);
-        postgres = NpgsqlDataSource.Create(TestServers.PostgresDatabase(database));
-        await PostgresMigrator.MigrateAsync(postgres);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await postgres.DisposeAsync();
-        await TestServers.DropDatabaseAsync(database);
-    }
+    private OrderHistory Model => new(Postgres, new PostgresEventStore(Postgres), CommerceEvents.CreateSerializer());
 
     private static string Json(IEnumerable<OrderView> orders) => JsonSerializer.Serialize(orders);
 
     [Fact]
     public async Task Orders_reach_each_customers_history_newest_first_as_their_grains_answer_and_a_rebuild_equals_the_live_model()
     {
-        var cluster = await new CommerceTestCluster(silos: 2).UsePostgresAndRedis(TestServers.PostgresDatabase(database), TestServers.Redis)
+        var cluster = await new CommerceTestCluster(silos: 2).UsePostgresAndRedis(ConnectionString, TestServers.Redis)
             .ConfigureSilo(silo => silo.AddEventLogReadModels(streams => streams.PollInterval = TimeSpan.FromMilliseconds(20)))
             .DeployAsync();
         try
@@ -88,7 +70,7 @@ public sealed class OrderHistoryTests : IAsyncLifetime
     [Fact]
     public async Task A_batch_delivered_twice_or_after_the_model_was_emptied_is_folded_once()
     {
-        var store = new PostgresEventStore(postgres);
+        var store = new PostgresEventStore(Postgres);
         var serializer = CommerceEvents.CreateSerializer();
         var (orderId, at) = ($"o-{Guid.NewGuid():N}", DateTimeOffset.UtcNow);
         await store.AppendAsync($"order-{orderId}", ExpectedVersion.NoStream,
@@ -103,7 +85,7 @@ public sealed class OrderHistoryTests : IAsyncLifetime
         await Model.ApplyAsync(second);
         await Model.ApplyAsync(second);
         var once = Json(await Model.AllAsync());
-        await using (var empty = postgres.CreateCommand("TRUNCATE order_history"))
+        await using (var empty = Postgres.CreateCommand("TRUNCATE order_history"))
         {
             await empty.ExecuteNonQueryAsync();
         }
@@ -117,12 +99,12 @@ public sealed class OrderHistoryTests : IAsyncLifetime
     [Fact]
     public async Task An_event_the_model_cannot_read_is_passed_over_and_the_stream_folds_on()
     {
-        var store = new PostgresEventStore(postgres);
+        var store = new PostgresEventStore(Postgres);
         var serializer = CommerceEvents.CreateSerializer();
         var (orderId, at) = ($"o-{Guid.NewGuid():N}", DateTimeOffset.UtcNow);
         await store.AppendAsync($"order-{orderId}", ExpectedVersion.NoStream,
             [serializer.Serialize(new OrderPlaced(orderId, "c-1", [new OrderLine("MUG", "Mug", 1, 5m)], 5m, "EUR", Address, at), new EventMetadata())], CancellationToken.None);
-        await using (var unreadable = postgres.CreateCommand(
+        await using (var unreadable = Postgres.CreateCommand(
             $"INSERT INTO events (stream_id, version, event_id, event_type, payload) VALUES ('order-{orderId}', 2, gen_random_uuid(), 'order.reserved', '{{\"orderId\": 7, \"at\": []}}')"))
         {
             await unreadable.ExecuteNonQueryAsync();
@@ -134,7 +116,7 @@ public sealed class OrderHistoryTests : IAsyncLifetime
 
         var order = Assert.Single(await Model.AllAsync());
         Assert.Equal((OrderStatus.Cancelled, "test"), (order.Status, order.FailureReason));
-        await using var version = postgres.CreateCommand($"SELECT version FROM order_history WHERE order_id = '{orderId}'");
+        await using var version = Postgres.CreateCommand($"SELECT version FROM order_history WHERE order_id = '{orderId}'");
         Assert.Equal(3L, await version.ExecuteScalarAsync());
     }
 }

@@ -50,23 +50,10 @@ public sealed class InventoryLevels(NpgsqlDataSource dataSource, PostgresEventSt
     public async Task<IReadOnlyList<InventoryLevel>> AllAsync(CancellationToken cancellationToken = default) =>
         [.. (await LoadAsync(null, cancellationToken)).Values.OrderBy(level => level.Sku, StringComparer.Ordinal)];
 
-    protected override async Task<Dictionary<string, InventoryLevel>> LoadAsync(string[]? skus, CancellationToken cancellationToken)
-    {
-        await using var command = DataSource.CreateCommand(
-            $"SELECT sku, on_hand, reserved, reorder_point, units_sold, low_since, version FROM inventory_levels{(skus is null ? "" : " WHERE sku = ANY($1)")}");
-        if (skus is not null)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = skus });
-        }
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var levels = new Dictionary<string, InventoryLevel>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            levels[reader.GetString(0)] = new InventoryLevel(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt32(3), reader.GetInt64(4),
-                reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5), reader.GetInt64(6));
-        }
-        return levels;
-    }
+    protected override Task<Dictionary<string, InventoryLevel>> LoadAsync(string[]? skus, CancellationToken cancellationToken) =>
+        LoadRowsAsync("SELECT sku, on_hand, reserved, reorder_point, units_sold, low_since, version FROM inventory_levels", "sku", skus,
+            reader => new InventoryLevel(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt32(3), reader.GetInt64(4),
+                reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5), reader.GetInt64(6)), cancellationToken);
 
     protected override async Task<HashSet<string>> WriteAsync(IReadOnlyList<(string Key, InventoryLevel Row, long Expected)> changes, CancellationToken cancellationToken)
     {

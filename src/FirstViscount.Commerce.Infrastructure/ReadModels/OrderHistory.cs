@@ -56,22 +56,15 @@ public sealed class OrderHistory(NpgsqlDataSource dataSource, PostgresEventStore
         command.Parameters.Add(new NpgsqlParameter { Value = status?.ToString() ?? (object)DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = pageSize });
         command.Parameters.Add(new NpgsqlParameter { Value = (page - 1) * pageSize });
-        return [.. (await ReadRowsAsync(command, cancellationToken)).Select(row => row.View)];
+        return [.. (await ReadRowsAsync(command, ReadRow, cancellationToken)).Select(row => row.View)];
     }
 
     /// <summary>Every row, in order-id order (to compare a rebuilt model with the live one).</summary>
     public async Task<IReadOnlyList<OrderView>> AllAsync(CancellationToken cancellationToken = default) =>
         [.. (await LoadAsync(null, cancellationToken)).Values.OrderBy(row => row.OrderId, StringComparer.Ordinal).Select(row => row.View)];
 
-    protected override async Task<Dictionary<string, OrderHistoryRow>> LoadAsync(string[]? orderIds, CancellationToken cancellationToken)
-    {
-        await using var command = DataSource.CreateCommand($"SELECT order_id, state, version FROM order_history{(orderIds is null ? "" : " WHERE order_id = ANY($1)")}");
-        if (orderIds is not null)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = orderIds });
-        }
-        return (await ReadRowsAsync(command, cancellationToken)).ToDictionary(row => row.OrderId);
-    }
+    protected override Task<Dictionary<string, OrderHistoryRow>> LoadAsync(string[]? orderIds, CancellationToken cancellationToken) =>
+        LoadRowsAsync("SELECT order_id, state, version FROM order_history", "order_id", orderIds, ReadRow, cancellationToken);
 
     protected override async Task<HashSet<string>> WriteAsync(IReadOnlyList<(string Key, OrderHistoryRow Row, long Expected)> changes, CancellationToken cancellationToken)
     {
@@ -99,16 +92,7 @@ public sealed class OrderHistory(NpgsqlDataSource dataSource, PostgresEventStore
         return await WrittenAsync(command, changes, cancellationToken);
     }
 
-    private static async Task<List<OrderHistoryRow>> ReadRowsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
-    {
-        var rows = new List<OrderHistoryRow>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var state = JsonSerializer.Deserialize<OrderState>(reader.GetString(1), Json)
-                ?? throw new InvalidDataException($"Order {reader.GetString(0)} has no state in order_history.");
-            rows.Add(new OrderHistoryRow(reader.GetString(0), state, reader.GetInt64(2)));
-        }
-        return rows;
-    }
+    private static OrderHistoryRow ReadRow(NpgsqlDataReader reader) => new(reader.GetString(0),
+        JsonSerializer.Deserialize<OrderState>(reader.GetString(1), Json) ?? throw new InvalidDataException($"Order {reader.GetString(0)} has no state in order_history."),
+        reader.GetInt64(2));
 }

@@ -20,6 +20,8 @@ public static class ReadModelsSiloBuilderExtensions
             services.GetRequiredService<PostgresEventStore>(), services.GetRequiredService<EventSerializer>(), services.GetService<ILogger<InventoryLevels>>()));
         silo.Services.AddSingleton(services => new OrderHistory(services.GetRequiredService<NpgsqlDataSource>(),
             services.GetRequiredService<PostgresEventStore>(), services.GetRequiredService<EventSerializer>(), services.GetService<ILogger<OrderHistory>>()));
+        silo.Services.AddSingleton(services => new ShipmentList(services.GetRequiredService<NpgsqlDataSource>(),
+            services.GetRequiredService<PostgresEventStore>(), services.GetRequiredService<EventSerializer>(), services.GetService<ILogger<ShipmentList>>()));
         return silo;
     }
 }

@@ -67,6 +67,39 @@ public abstract class StreamFoldedModel<TRow>(NpgsqlDataSource dataSource, Postg
         return written;
     }
 
+    /// <summary>Each row <paramref name="command"/> answers, made by <paramref name="read"/>.</summary>
+    protected static async Task<List<TRow>> ReadRowsAsync(NpgsqlCommand command, Func<NpgsqlDataReader, TRow> read, CancellationToken cancellationToken)
+    {
+        var rows = new List<TRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(read(reader));
+        }
+        return rows;
+    }
+
+    /// <summary>
+    /// The rows <paramref name="select"/> (a SELECT from the table, its first column the key) answers for
+    /// <paramref name="keys"/> in <paramref name="keyColumn"/>, or all rows when null; by key.
+    /// </summary>
+    protected async Task<Dictionary<string, TRow>> LoadRowsAsync(string select, string keyColumn, string[]? keys, Func<NpgsqlDataReader, TRow> read,
+        CancellationToken cancellationToken)
+    {
+        await using var command = DataSource.CreateCommand(keys is null ? select : $"{select} WHERE {keyColumn} = ANY($1)");
+        if (keys is not null)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = keys });
+        }
+        var rows = new Dictionary<string, TRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows[reader.GetString(0)] = read(reader);
+        }
+        return rows;
+    }
+
     /// <summary>Folds the events of the model's streams among <paramref name="events"/> (in log order) into it.</summary>
     public async Task ApplyAsync(IReadOnlyList<RecordedEvent> events, CancellationToken cancellationToken = default)
     {

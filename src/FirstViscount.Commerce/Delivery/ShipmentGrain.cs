@@ -98,7 +98,5 @@ public sealed class ShipmentGrain(IEventStore store, EventSerializer serializer,
     /// <summary>"FV" and 12 random letters and digits (no 0/O or 1/I): 60 bits, so two shipments never share one in practice.</summary>
     private static string NewTrackingNumber() => "FV" + RandomNumberGenerator.GetString("23456789ABCDEFGHJKLMNPQRSTUVWXYZ", 12);
 
-    private ShipmentView? View() => State.Exists
-        ? new ShipmentView(ShipmentId, State.OrderId!, State.Status, State.Carrier, State.TrackingNumber, State.EstimatedDelivery, [.. State.Events])
-        : null;
+    private ShipmentView? View() => State.Exists ? State.View(ShipmentId) : null;
 }

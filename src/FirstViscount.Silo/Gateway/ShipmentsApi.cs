@@ -1,4 +1,5 @@
 using FirstViscount.Commerce.Delivery;
+using FirstViscount.Commerce.ReadModels;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FirstViscount.SiloHost.Gateway;
@@ -18,8 +19,30 @@ internal static class ShipmentsApi
                     : TypedResults.NotFound())
             .RequireAuthorization(Principals.CustomerPolicy).WithTags("Orders")
             .WithName("GetOrderShipment").WithSummary("An order's shipment: status, carrier, tracking number and the carrier's events");
+        app.MapGet("/v1/admin/shipments", ListAsync).RequireAuthorization(Principals.AdminPolicy).WithTags("Orders")
+            .WithName("ListShipments").WithSummary("Every shipment, newest first, 20 a page, by status or all (a read model kept from the event log)");
         app.MapPost("/v1/admin/shipments/{shipmentId}/cancel", CancelAsync).RequireAuthorization(Principals.AdminPolicy).WithTags("Orders")
             .WithName("CancelShipment").WithSummary("Cancel a shipment that has not shipped yet");
+    }
+
+    private const int PageSize = 20;
+
+    private static async Task<Results<Ok<ShipmentDto[]>, ValidationProblem>> ListAsync(string? status, string? page, ShipmentList shipments, HttpContext http)
+    {
+        var validation = new Validation();
+        var pageNumber = Validation.ParseInt(page, "page", 1, 1, 1_000, validation);
+        ShipmentStatus? wanted = null;
+        if (status is not null)
+        {
+            validation.Require(Enum.TryParse<ShipmentStatus>(status, ignoreCase: false, out var parsed) && Enum.IsDefined(parsed) && char.IsUpper(status[0]),
+                "status", $"status is one of {string.Join(", ", Enum.GetNames<ShipmentStatus>())}.");
+            wanted = parsed;
+        }
+        if (!validation.IsValid)
+        {
+            return TypedResults.ValidationProblem(validation.Errors);
+        }
+        return TypedResults.Ok((await shipments.PageAsync(wanted, pageNumber, PageSize, http.RequestAborted)).Select(ToDto).ToArray());
     }
 
     private static async Task<Results<Ok<ShipmentDto>, NotFound, ProblemHttpResult>> CancelAsync(string shipmentId, IGrainFactory grains, HttpContext http)
