@@ -40,6 +40,7 @@ internal sealed class BenchSilo : IAsyncDisposable
                 commerce.PostgresConnectionStrings = [postgres ?? BenchDatabase.ConnectionString];
                 commerce.RedisConfiguration = BenchDatabase.Redis;
                 commerce.PayerKey = PayerProtector.NewKey();
+                commerce.CarrierKey = Commerce.Delivery.CarrierSecretProtector.NewKey();
             });
             configure?.Invoke(silo);
         });

@@ -25,7 +25,17 @@ public sealed class AnalyticsSilo : AnalyticsSiloHost
         await OrderAsync("B", Day.AddHours(10.1), """[{"sku":"X","quantity":1,"unitPrice":10.00}]""", 10.00m, confirmedAt: Day.AddHours(10.25));
         await OrderAsync("C", d1.AddHours(11), """[{"sku":"Y","quantity":7,"unitPrice":5.00}]""", 35.00m, ending: ("order.cancelled", d1.AddHours(11.1)));
         await OrderAsync("D", d1.AddHours(12), """[{"sku":"Y","quantity":9,"unitPrice":5.00}]""", 45.00m, ending: ("order.failed", d1.AddHours(12.1)));
+        await ShipmentAsync("S1", promised: d1, deliveredAt: d1.AddHours(10)); // on time
+        await ShipmentAsync("S2", promised: Day, deliveredAt: d1.AddHours(12)); // a day late
         await OrderAsync("E", DateTime.UtcNow, """[{"sku":"Z","quantity":4,"unitPrice":2.50}]""", 10.00m, confirmedAt: DateTime.UtcNow);
+    }
+
+    private async Task ShipmentAsync(string id, DateTime promised, DateTime deliveredAt)
+    {
+        var created = $$"""{"shipmentId":"{{id}}","orderId":"{{id}}","carrier":"fv-post","trackingNumber":"FV{{id}}","country":"DE","weightGrams":500,"estimatedDelivery":"{{promised:yyyy-MM-dd}}"}""";
+        await AppendAsync($"shipment-{id}", "shipment.created", created, promised.AddDays(-2));
+        var delivered = $$"""{"shipmentId":"{{id}}","orderId":"{{id}}","carrierEventId":"{{id}}-1","status":"Delivered","carrierStatus":"DELIVERED","location":"Berlin","description":"","occurredAt":"{{deliveredAt:yyyy-MM-ddTHH:mm:ssZ}}"}""";
+        await AppendAsync($"shipment-{id}", "shipment.tracked", delivered, deliveredAt.AddMinutes(1));
     }
 }
 
@@ -86,6 +96,19 @@ public sealed class AnalyticsApiTests(AnalyticsSilo silo) : IClassFixture<Analyt
     }
 
     [Fact]
+    public async Task Deliveries_count_each_day_s_delivered_shipments_and_how_many_arrived_by_their_promised_day()
+    {
+        using var client = await silo.AdminAsync();
+        var day = DateOnly.FromDateTime(silo.Day);
+
+        var report = await client.GetFromJsonAsync<JsonElement>($"/v1/analytics/deliveries?from={day:yyyy-MM-dd}&to={day.AddDays(3):yyyy-MM-dd}");
+
+        Assert.Equal("2 1 0.5", $"{report.GetProperty("delivered")} {report.GetProperty("onTime")} {report.GetProperty("onTimeRate")}");
+        Assert.Equal($"{day:yyyy-MM-dd} 0 0 | {day.AddDays(1):yyyy-MM-dd} 2 1 | {day.AddDays(2):yyyy-MM-dd} 0 0", Rows(report.GetProperty("days"), "day", "delivered", "onTime"));
+        Assert.Equal(JsonValueKind.Null, report.GetProperty("days")[0].GetProperty("onTimeRate").ValueKind);
+    }
+
+    [Fact]
     public async Task Freshness_reports_the_log_and_the_sink_positions()
     {
         using var client = await silo.CaughtUpAsync();
@@ -107,6 +130,9 @@ public sealed class AnalyticsApiTests(AnalyticsSilo silo) : IClassFixture<Analyt
     [InlineData("/v1/analytics/sales?from=2020-01-01&to=2026-01-01&interval=hour", "interval")]
     [InlineData("/v1/analytics/top-products?limit=0", "limit")]
     [InlineData("/v1/analytics/funnel?to=not-a-date", "to")]
+    [InlineData("/v1/analytics/deliveries?from=2026-12-01T10:00:00Z", "from")]
+    [InlineData("/v1/analytics/deliveries?from=2024-01-01&to=2026-01-01", "from")]
+    [InlineData("/v1/analytics/deliveries?from=2026-01-02&to=2026-01-01", "from")]
     public async Task Bad_parameters_get_a_validation_problem(string path, string field)
     {
         using var client = await silo.AdminAsync();

@@ -1,7 +1,9 @@
 using FirstViscount.Commerce.Checkout;
+using FirstViscount.Commerce.Delivery;
 using FirstViscount.Commerce.Inventory;
 using FirstViscount.Commerce.Orders;
 using FirstViscount.Commerce.Payments;
+using FirstViscount.Tests;
 using Orleans.TestingHost;
 using Xunit.Abstractions;
 using static FirstViscount.Commerce.Tests.CheckoutFixture;
@@ -83,5 +85,32 @@ public sealed class CheckoutFailoverTests(ITestOutputHelper output)
                 Assert.True(payment.AuthorizationReference is null || gateway.CapturesOf(payment.AuthorizationReference) <= 1);
             }
         }
+    }
+
+    [Fact]
+    public async Task A_saga_whose_silo_is_killed_while_it_books_the_delivery_finishes_once_with_one_label()
+    {
+        var carriers = new CarrierGatewaySimulator { Latency = TimeSpan.FromMilliseconds(1_500) };
+        var gateway = new PaymentGatewaySimulator();
+        await using var cluster = await CommerceCluster.DeployAsync(gateway: gateway, carriers: carriers);
+        var skus = await StockAsync(cluster, 1, 10);
+        var orderId = CommerceCluster.Key("deliver-kill");
+        var saga = cluster.Client.GetGrain<ICheckoutSagaGrain>(orderId);
+        await saga.Start(Request(orderId, "tok_ok", (skus[0], 2)));
+        await Eventually.HoldsAsync(async () => (await saga.Status()).Phase == CheckoutPhase.Delivering, "the saga books the delivery", seconds: 20);
+
+        var victim = await CommerceCluster.SiloOfAsync(cluster, saga);
+        await cluster.KillSiloAsync(victim!);
+        await cluster.StartAdditionalSiloAsync();
+
+        Assert.Equal(CheckoutPhase.Completed, (await FinishedAsync(cluster, orderId, timeoutMs: 60_000)).Phase);
+        Assert.Equal(OrderStatus.Confirmed, (await cluster.Client.GetGrain<IOrderGrain>(orderId).Get())!.Status);
+        Assert.Equal(ShipmentStatus.LabelCreated, (await cluster.Client.GetGrain<IShipmentGrain>(orderId).Get())!.Status);
+        Assert.Equal(1, carriers.LabelsBooked); // the resumed step booked under the same key
+        var payment = await cluster.Client.GetGrain<IPaymentGrain>(orderId).Get();
+        Assert.Equal(1, gateway.CapturesOf(payment.AuthorizationReference!));
+        Assert.Equal((8, 0), await LevelsAsync(cluster, skus[0]));
+        var stored = await CommerceCluster.EventStore(cluster).ReadStreamAsync($"shipment-{orderId}", 0, CancellationToken.None);
+        Assert.Equal(["shipment.created", "shipment.label-created"], stored.Select(e => e.Type));
     }
 }

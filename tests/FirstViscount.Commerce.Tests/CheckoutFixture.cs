@@ -46,4 +46,10 @@ internal static class CheckoutFixture
             await Task.Delay(25);
         }
     }
+
+    public static async Task<(int OnHand, int Reserved)> LevelsAsync(InProcessTestCluster cluster, string sku)
+    {
+        var levels = await cluster.Client.GetGrain<IInventorySkuGrain>(sku).GetLevels();
+        return (levels.OnHand, levels.Reserved);
+    }
 }

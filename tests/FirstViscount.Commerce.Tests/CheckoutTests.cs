@@ -1,9 +1,7 @@
 using FirstViscount.Commerce.Checkout;
 using FirstViscount.Commerce.Delivery;
-using FirstViscount.Commerce.Inventory;
 using FirstViscount.Commerce.Orders;
 using FirstViscount.Commerce.Payments;
-using Orleans.TestingHost;
 using static FirstViscount.Commerce.Tests.CheckoutFixture;
 
 namespace FirstViscount.Commerce.Tests;
@@ -144,11 +142,5 @@ public sealed class CheckoutTests
         await cluster.Client.GetGrain<ICheckoutSagaGrain>(confirmed).Start(Request(confirmed, "tok_ok", (skus[0], 1)));
         await FinishedAsync(cluster, confirmed);
         await Assert.ThrowsAsync<OrderStateConflictException>(() => cluster.Client.GetGrain<ICheckoutSagaGrain>(confirmed).Cancel("too late"));
-    }
-
-    private static async Task<(int OnHand, int Reserved)> LevelsAsync(InProcessTestCluster cluster, string sku)
-    {
-        var levels = await cluster.Client.GetGrain<IInventorySkuGrain>(sku).GetLevels();
-        return (levels.OnHand, levels.Reserved);
     }
 }

@@ -116,6 +116,36 @@ public sealed class AnalyticsQueries(SalesRollup rollup, ClickHouseClient clickH
         return new Funnel(Long(carts[0][0]), Count("order.placed"), Count("order.confirmed"), Count("order.cancelled"), Count("order.failed"));
     }
 
+    /// <summary>
+    /// Shipments delivered per day in [from, to) (the day of the first report that says delivered) and how many arrived
+    /// by their estimated day; a shipment counts once however often its carrier reported it.
+    /// </summary>
+    public async Task<DeliveryReport> DeliveriesAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
+    {
+        var rows = await clickHouse.QueryAsync(ClickHouseSql.Format("""
+            SELECT toString(day), count(), sum(day <= promised)
+            FROM (
+                SELECT shipment_id, toDate(min(reported_at)) AS day FROM fv_shipments FINAL
+                WHERE kind = 'tracked' AND status = 'Delivered' GROUP BY shipment_id
+            ) ANY LEFT JOIN (
+                SELECT shipment_id, any(estimated_delivery) AS promised FROM fv_shipments FINAL WHERE kind = 'created' GROUP BY shipment_id
+            ) USING shipment_id
+            WHERE day >= toDate({0}) AND day < toDate({1})
+            GROUP BY day
+            """, from.ToDateTime(TimeOnly.MinValue), to.ToDateTime(TimeOnly.MinValue)), cancellationToken);
+        var byDay = rows.ToDictionary(row => DateOnly.ParseExact(row[0]!, "yyyy-MM-dd", CultureInfo.InvariantCulture), row => (Delivered: Long(row[1]), OnTime: Long(row[2])));
+        var days = new List<DeliveryDay>();
+        for (var day = from; day < to; day = day.AddDays(1))
+        {
+            var (delivered, onTime) = byDay.GetValueOrDefault(day);
+            days.Add(new DeliveryDay(day, delivered, onTime, Rate(onTime, delivered)));
+        }
+        var (total, totalOnTime) = (days.Sum(d => d.Delivered), days.Sum(d => d.OnTime));
+        return new DeliveryReport(from, to, total, totalOnTime, Rate(totalOnTime, total), days);
+    }
+
+    private static double? Rate(long part, long whole) => whole == 0 ? null : Math.Round((double)part / whole, 4);
+
     /// <summary>The sink's lag behind the event log (<see cref="SinkFreshness"/>).</summary>
     public Task<Freshness> FreshnessAsync(CancellationToken cancellationToken = default) => SinkFreshness.ReadAsync(postgres, cancellationToken);
 

@@ -95,7 +95,8 @@ public sealed class ClickHouseDelivery(ClickHouseClient clickHouse, SalesRollup 
             InsertAsync("fv_order_lines", FactRows.LineColumns, [.. batches.Select(rows => rows.Lines)], cancellationToken),
             InsertAsync("fv_inventory_movements", FactRows.MovementColumns, [.. batches.Select(rows => rows.Movements)], cancellationToken),
             InsertAsync("fv_payments", FactRows.PaymentColumns, [.. batches.Select(rows => rows.Payments)], cancellationToken),
-            InsertAsync("fv_cart_activity", FactRows.CartColumns, [.. batches.Select(rows => rows.CartActivity)], cancellationToken));
+            InsertAsync("fv_cart_activity", FactRows.CartColumns, [.. batches.Select(rows => rows.CartActivity)], cancellationToken),
+            InsertAsync("fv_shipments", FactRows.ShipmentColumns, [.. batches.Select(rows => rows.Shipments)], cancellationToken));
     }
 
     internal void RecordDelivery(IReadOnlyList<RecordedEvent> delivered)

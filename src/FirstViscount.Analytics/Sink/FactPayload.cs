@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace FirstViscount.Analytics.Sink;
@@ -20,6 +21,11 @@ internal sealed class FactPayload
     public Utf8Field Sku { get; private set; }
     public Utf8Field PaymentId { get; private set; }
     public Utf8Field CartId { get; private set; }
+    public Utf8Field ShipmentId { get; private set; }
+    public Utf8Field Carrier { get; private set; }
+    public Utf8Field Status { get; private set; }
+    public DateOnly? EstimatedDelivery { get; private set; }
+    public DateTimeOffset? OccurredAt { get; private set; }
     public decimal Total { get; private set; }
     public decimal Amount { get; private set; }
     public int Quantity { get; private set; }
@@ -40,6 +46,7 @@ internal sealed class FactPayload
         unescapedLength = 0;
         Lines.Clear();
         (OrderId, CustomerId, Currency, Sku, PaymentId, CartId) = (default, default, default, default, default, default);
+        (ShipmentId, Carrier, Status, EstimatedDelivery, OccurredAt) = (default, default, default, null, null);
         (Total, Amount, Quantity) = (0m, 0m, 0);
         var reader = new Utf8JsonReader(payload);
         reader.Read(); // the object
@@ -91,7 +98,16 @@ internal sealed class FactPayload
         else if (name.SequenceEqual("sku"u8)) Sku = Field(ref reader);
         else if (name.SequenceEqual("paymentId"u8)) PaymentId = Field(ref reader);
         else if (name.SequenceEqual("cartId"u8)) CartId = Field(ref reader);
+        else if (name.SequenceEqual("shipmentId"u8)) ShipmentId = Field(ref reader);
+        else if (name.SequenceEqual("carrier"u8)) Carrier = Field(ref reader);
+        else if (name.SequenceEqual("status"u8)) Status = Field(ref reader);
+        else if (name.SequenceEqual("occurredAt"u8)) OccurredAt = reader.TryGetDateTimeOffset(out var at) ? at : null;
+        else if (name.SequenceEqual("estimatedDelivery"u8)) EstimatedDelivery = Day(ref reader);
     }
+
+    /// <summary>A "yyyy-MM-dd" day (only shipments' created events carry one, so making the string is no cost).</summary>
+    private static DateOnly? Day(ref Utf8JsonReader reader) =>
+        DateOnly.TryParseExact(reader.GetString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null;
 
     private void SetNumber(ReadOnlySpan<byte> name, ref Utf8JsonReader reader)
     {

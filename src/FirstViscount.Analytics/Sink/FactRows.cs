@@ -11,6 +11,10 @@ internal sealed class FactRows : IDisposable
     public static readonly string[] MovementColumns = ["event_id", "sku", "kind", "quantity", "order_id", "occurred_at"];
     public static readonly string[] PaymentColumns = ["event_id", "payment_id", "order_id", "kind", "amount", "currency", "occurred_at"];
     public static readonly string[] CartColumns = ["event_id", "cart_id", "kind", "sku", "quantity", "occurred_at"];
+    public static readonly string[] ShipmentColumns = ["event_id", "shipment_id", "kind", "carrier", "status", "estimated_delivery", "reported_at", "occurred_at"];
+
+    /// <summary>The Date of a row that has none (ClickHouse's Date has no null without Nullable).</summary>
+    private static readonly DateOnly NoDay = new(1970, 1, 1);
 
     private readonly FactPayload payload = new();
 
@@ -19,6 +23,7 @@ internal sealed class FactRows : IDisposable
     public TabSeparatedRows Movements { get; } = new();
     public TabSeparatedRows Payments { get; } = new();
     public TabSeparatedRows CartActivity { get; } = new();
+    public TabSeparatedRows Shipments { get; } = new();
 
     /// <summary>The hours (UTC) in which the batch has order events or created carts: their roll-ups (sales, funnel) must be recomputed.</summary>
     public HashSet<DateTime> RollupHours { get; } = [];
@@ -40,6 +45,7 @@ internal sealed class FactRows : IDisposable
         Movements.Dispose();
         Payments.Dispose();
         CartActivity.Dispose();
+        Shipments.Dispose();
     }
 
     public void Add(RecordedEvent recorded)
@@ -48,7 +54,7 @@ internal sealed class FactRows : IDisposable
         var dot = type.IndexOf('.');
         var family = dot < 0 ? "" : type[..dot];
         var kind = type[(dot + 1)..];
-        if (family is not ("order" or "inventory" or "payment" or "cart"))
+        if (family is not ("order" or "inventory" or "payment" or "cart" or "shipment"))
         {
             return; // not an analytics fact (accounts, sagas, ...)
         }
@@ -81,6 +87,11 @@ internal sealed class FactRows : IDisposable
         else if (family is "payment")
         {
             Payments.Id(recorded.EventId).Text(e.Text(e.PaymentId)).Text(e.Text(e.OrderId)).Text(kind).Number(e.Amount).Text(e.Text(e.Currency)).Time(at).EndRow();
+        }
+        else if (family is "shipment")
+        {
+            Shipments.Id(recorded.EventId).Text(e.Text(e.ShipmentId)).Text(kind).Text(e.Text(e.Carrier)).Text(e.Text(e.Status))
+                .Day(e.EstimatedDelivery ?? NoDay).Time(e.OccurredAt ?? at).Time(at).EndRow();
         }
         else
         {

@@ -12,7 +12,7 @@ namespace FirstViscount.Audit.Checks;
 internal sealed class ClickHouseTotalsCheck : IAuditCheck
 {
     private static readonly (string Family, string Table)[] Tables =
-        [("order", "fv_orders"), ("line", "fv_order_lines"), ("inventory", "fv_inventory_movements"), ("payment", "fv_payments"), ("cart", "fv_cart_activity")];
+        [("order", "fv_orders"), ("line", "fv_order_lines"), ("inventory", "fv_inventory_movements"), ("payment", "fv_payments"), ("cart", "fv_cart_activity"), ("shipment", "fv_shipments")];
 
     public string Name => "clickhouse-totals";
 
@@ -64,7 +64,7 @@ internal sealed class ClickHouseTotalsCheck : IAuditCheck
                    coalesce(sum(jsonb_array_length(payload->'lines')) FILTER (WHERE event_type = 'order.confirmed'), 0),
                    coalesce(sum({AuditSql.Number("total")}) FILTER (WHERE event_type = 'order.confirmed'), 0)
             FROM events e LEFT JOIN stream_checkpoints c ON c.provider = $1 AND c.queue = e.log_partition
-            WHERE split_part(event_type, '.', 1) IN ('order', 'inventory', 'payment', 'cart') AND recorded_at >= $2 AND recorded_at < $3
+            WHERE split_part(event_type, '.', 1) IN ('order', 'inventory', 'payment', 'cart', 'shipment') AND recorded_at >= $2 AND recorded_at < $3
             GROUP BY 1, 2, 3
             """, reader => (Family: reader.GetString(0), Month: reader.GetString(1), Delivered: reader.GetBoolean(2), Events: reader.GetInt64(3),
                 Lines: reader.GetInt64(4), Revenue: reader.GetDecimal(5)), cancellationToken, context.Options.StreamProvider, context.AnalyticsFrom, context.SettledBefore))

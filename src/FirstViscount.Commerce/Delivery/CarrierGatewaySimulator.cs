@@ -21,11 +21,14 @@ public sealed class CarrierGatewaySimulator(ISimulatedCarrierWebhooks? webhooks 
     private readonly ConcurrentDictionary<string, bool> cancellations = new();
     private int booked;
 
+    /// <summary>How long booking a label takes (a test's window to kill a silo while the delivery step runs).</summary>
+    public TimeSpan Latency { get; init; }
+
     public int LabelsBooked => booked;
 
     public int LabelsCancelled => cancellations.Count;
 
-    public Task<string> CreateLabelAsync(string idempotencyKey, LabelRequest label, CancellationToken cancellationToken)
+    public async Task<string> CreateLabelAsync(string idempotencyKey, LabelRequest label, CancellationToken cancellationToken)
     {
         if (!CarrierRules.Carriers.Contains(label.Carrier))
         {
@@ -35,7 +38,11 @@ public sealed class CarrierGatewaySimulator(ISimulatedCarrierWebhooks? webhooks 
         {
             throw new CarrierUnavailableException($"Carrier {label.Carrier} did not respond (simulated).");
         }
-        return Task.FromResult(labels.GetOrAdd(idempotencyKey, _ =>
+        if (Latency > TimeSpan.Zero)
+        {
+            await Task.Delay(Latency, cancellationToken);
+        }
+        return labels.GetOrAdd(idempotencyKey, _ =>
         {
             Interlocked.Increment(ref booked);
             if (SimulatedJourneys.Of(label, (time ?? TimeProvider.System).GetUtcNow(), JourneyStep) is { Count: > 0 } journey)
@@ -43,7 +50,7 @@ public sealed class CarrierGatewaySimulator(ISimulatedCarrierWebhooks? webhooks 
                 webhooks?.Post(label.Carrier, journey);
             }
             return $"lbl_{Guid.NewGuid():N}";
-        }));
+        });
     }
 
     public Task CancelLabelAsync(string idempotencyKey, string carrier, string labelReference, CancellationToken cancellationToken)

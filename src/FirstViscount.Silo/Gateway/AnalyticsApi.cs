@@ -17,6 +17,7 @@ internal static class AnalyticsApi
         analytics.MapGet("/sales", SalesAsync).WithName("GetSales").WithSummary("Confirmed sales per hour or day");
         analytics.MapGet("/top-products", TopProductsAsync).WithName("GetTopProducts").WithSummary("The best-selling products by revenue");
         analytics.MapGet("/funnel", FunnelAsync).WithName("GetFunnel").WithSummary("Carts created, checkouts started and how orders ended");
+        analytics.MapGet("/deliveries", DeliveriesAsync).WithName("GetDeliveries").WithSummary("Shipments delivered per day and the on-time rate");
         analytics.MapGet("/freshness", async (AnalyticsQueries queries, CancellationToken cancellationToken) => TypedResults.Ok(await queries.FreshnessAsync(cancellationToken)))
             .WithName("GetFreshness").WithSummary("How far analytics are behind the event log");
     }
@@ -60,6 +61,31 @@ internal static class AnalyticsApi
         var validation = new Validation();
         var (start, end) = ParseRange(from, to, clock, validation);
         return validation.IsValid ? TypedResults.Ok(await queries.FunnelAsync(start, end, cancellationToken)) : TypedResults.ValidationProblem(validation.Errors);
+    }
+
+    private const int MaxDays = 366;
+
+    /// <summary>[from, to) in whole days (UTC): ISO 8601 dates; defaults to the 30 days up to and including today.</summary>
+    private static async Task<Results<Ok<DeliveryReport>, ValidationProblem>> DeliveriesAsync(string? from, string? to, AnalyticsQueries queries, TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        var validation = new Validation();
+        var end = ParseDay(to, "to", validation) ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(1);
+        var start = ParseDay(from, "from", validation) ?? end.AddDays(-DefaultRange.Days);
+        validation.Require(start < end, "from", "from must be before to.");
+        validation.Require(end.DayNumber - start.DayNumber <= MaxDays, "from", $"At most {MaxDays} days per request.");
+        return validation.IsValid ? TypedResults.Ok(await queries.DeliveriesAsync(start, end, cancellationToken)) : TypedResults.ValidationProblem(validation.Errors);
+    }
+
+    private static DateOnly? ParseDay(string? value, string field, Validation validation)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+        var ok = DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) && day.Year is >= 2000 and <= 9000;
+        validation.Require(ok, field, $"{field} must be a date (YYYY-MM-DD) between the years 2000 and 9000.");
+        return ok ? day : null;
     }
 
     /// <summary>

@@ -31,6 +31,7 @@ public sealed class PostgresStorageSilo() : StorageSilo(commerce =>
     commerce.PostgresConnectionStrings = [TestServers.Postgres];
     commerce.RedisConfiguration = TestServers.Redis;
     commerce.PayerKey = Commerce.Payments.PayerProtector.NewKey();
+    commerce.CarrierKey = TestServers.CarrierKey;
 });
 
 public sealed class ShardedPostgresStorageSilo() : StorageSilo(commerce =>
@@ -38,6 +39,7 @@ public sealed class ShardedPostgresStorageSilo() : StorageSilo(commerce =>
     commerce.PostgresConnectionStrings = [.. ShardedPostgresStorageSilo.Databases.Select(TestServers.PostgresDatabase)];
     commerce.RedisConfiguration = TestServers.Redis;
     commerce.PayerKey = Commerce.Payments.PayerProtector.NewKey();
+    commerce.CarrierKey = TestServers.CarrierKey;
 })
 {
     public static readonly string[] Databases = ["fv_shard_a", "fv_shard_b"];
