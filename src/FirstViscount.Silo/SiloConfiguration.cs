@@ -1,3 +1,4 @@
+using FirstViscount.Commerce.Notifications;
 using Orleans.Dashboard;
 using FirstViscount.Analytics.Retention;
 using FirstViscount.Analytics.Sink;
@@ -62,6 +63,7 @@ internal static class SiloConfiguration
         if (postgres.Count > 0)
         {
             silo.AddEventLogReadModels(streams => configuration.GetSection("EventLog").Bind(streams));
+            silo.AddNotifications(notifications => configuration.GetSection("Notifications").Bind(notifications));
             silo.AddConsistencyAuditor(AuditOptions(configuration));
         }
         if (AnalyticsHosting.IsConfigured(configuration, postgres.FirstOrDefault()))

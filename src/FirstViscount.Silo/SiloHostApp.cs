@@ -127,6 +127,7 @@ public static class SiloHostApp
             app.MapOrdersApi();
             app.MapShipmentsApi();
             app.MapCarriersApi();
+            app.MapNotificationsApi();
             app.MapAuditApi();
             app.MapInventoryAlertsApi();
         }

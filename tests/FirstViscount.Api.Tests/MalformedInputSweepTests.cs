@@ -14,6 +14,7 @@ public sealed class MalformedInputSweepTests(GatewayCluster cluster)
         (HttpMethod.Put, "/v1/products/SKU-1"), (HttpMethod.Put, "/v1/cart/items/SKU-1"), (HttpMethod.Post, "/v1/checkout"),
         (HttpMethod.Post, "/v1/inventory/SKU-1/adjustments"), (HttpMethod.Post, "/v1/orders/o-1/cancel"),
         (HttpMethod.Post, "/v1/carriers/fv-post/events"), (HttpMethod.Put, "/v1/admin/carriers/fv-post"),
+        (HttpMethod.Put, "/v1/admin/notification-templates/order-shipped/email"), (HttpMethod.Post, "/v1/admin/notification-templates/order-shipped/sms/preview"),
     ];
 
     private static readonly string[] Bodies =

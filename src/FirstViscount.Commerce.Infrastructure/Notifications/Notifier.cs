@@ -1,0 +1,134 @@
+using FirstViscount.Commerce.Accounts;
+using FirstViscount.Commerce.Inventory;
+using FirstViscount.Commerce.Orders;
+using FirstViscount.EventSourcing;
+using FirstViscount.Postgres.Streams;
+using Microsoft.Extensions.Logging;
+
+namespace FirstViscount.Commerce.Notifications;
+
+/// <summary>
+/// Turns the event log's events into messages: an order confirmed, shipped or delivered, a payment that failed (to
+/// the customer, by the channels of their preferences) and low stock (to the supplier). Each message is rendered from
+/// the newest active version of its template and recorded in the send history under the event's id and the channel,
+/// so a batch delivered twice adds nothing; the sender sends what is recorded.
+/// </summary>
+public sealed class Notifier(NotificationStore store, IAccountStore accounts, IPreferencesStore preferences, IGrainFactory grains, EventSerializer serializer,
+    NotificationOptions options, NotificationSender sender, ILogger<Notifier> logger) : IEventLogProjection
+{
+    /// <summary>The preference that names a customer's channels ("email", "sms", "email,sms" or "none"; e-mail when unset), and the SMS number's.</summary>
+    public const string ChannelsPreference = "notifications";
+    public const string PhonePreference = "phone";
+
+    private static readonly HashSet<string> Notified = ["order.confirmed", "order.shipped", "order.delivered", "order.failed", "inventory.low-stock"];
+
+    private sealed record Recipient(string Id, string? Email, string? Phone, IReadOnlyList<string> Channels, string Name);
+
+    public async Task ApplyAsync(IReadOnlyList<RecordedEvent> events, CancellationToken cancellationToken = default)
+    {
+        var templates = new Dictionary<(string, string), NotificationTemplate?>();
+        var messages = new List<Notification>();
+        foreach (var recorded in events.Where(e => Notified.Contains(e.Type)))
+        {
+            object @event;
+            try
+            {
+                @event = serializer.Deserialize(recorded);
+            }
+            catch (Exception unreadable) when (unreadable is System.Text.Json.JsonException or FirstViscountException or NotSupportedException)
+            {
+                logger.LogError(unreadable, "Notifications pass over event {EventId} ({Type}): it cannot be read", recorded.EventId, recorded.Type);
+                continue;
+            }
+            if (await WhatToSendAsync(@event, cancellationToken) is not var (template, orderId, recipient, values))
+            {
+                continue;
+            }
+            foreach (var channel in recipient.Channels)
+            {
+                var address = channel == NotificationChannels.Sms ? recipient.Phone : recipient.Email;
+                var key = (template, channel);
+                if (!templates.TryGetValue(key, out var active))
+                {
+                    templates[key] = active = await store.ActiveAsync(template, channel, cancellationToken);
+                }
+                if (address is { Length: > 0 } && active is not null)
+                {
+                    messages.Add(new Notification($"{recorded.EventId:N}:{channel}", recipient.Id, orderId, template, active.Version, channel, address,
+                        NotificationTemplates.Render(active.Subject, values), NotificationTemplates.Render(active.Body, values), values,
+                        NotificationStatus.Pending, 0, recorded.RecordedAt, null));
+                }
+            }
+        }
+        if (await store.AddAsync(messages, cancellationToken) > 0)
+        {
+            sender.Wake();
+        }
+    }
+
+    private async Task<(string Template, string? OrderId, Recipient Recipient, Dictionary<string, string> Values)?> WhatToSendAsync(object @event, CancellationToken cancellationToken)
+    {
+        switch (@event)
+        {
+            case LowStockReached low:
+                return (NotificationTemplates.LowStock, null, new Recipient("supplier", options.SupplierEmail, null, [NotificationChannels.Email], "Supplier"),
+                    new() { ["sku"] = low.Sku, ["available"] = Text(low.Available), ["reorderPoint"] = Text(low.ReorderPoint) });
+            case OrderFailed failed when !failed.Reason.Contains("payment", StringComparison.OrdinalIgnoreCase):
+                return null; // out of stock, no carrier: the order's page says why; only a failed payment is a message
+        }
+        var (template, orderId, customerId) = @event switch
+        {
+            OrderConfirmed e => (NotificationTemplates.OrderConfirmed, e.OrderId, e.CustomerId),
+            OrderShipped e => (NotificationTemplates.OrderShipped, e.OrderId, e.CustomerId),
+            OrderDelivered e => (NotificationTemplates.OrderDelivered, e.OrderId, e.CustomerId),
+            OrderFailed e => (NotificationTemplates.PaymentFailed, e.OrderId, (await grains.GetGrain<IOrderGrain>(e.OrderId).Get())?.CustomerId),
+            _ => (null, null, null),
+        };
+        if (template is null || customerId is null || await RecipientAsync(customerId, cancellationToken) is not { } recipient)
+        {
+            return null;
+        }
+        var values = new Dictionary<string, string> { ["customer.name"] = recipient.Name, ["order.number"] = orderId! };
+        switch (@event)
+        {
+            case OrderConfirmed e:
+                (values["order.total"], values["order.currency"], values["order.units"]) = (Text(e.Total), e.Currency, Text(e.Lines.Sum(l => l.Quantity)));
+                break;
+            case OrderShipped e:
+                (values["shipment.carrier"], values["shipment.trackingNumber"]) = (e.Carrier, e.TrackingNumber);
+                break;
+            case OrderDelivered e:
+                (values["shipment.carrier"], values["shipment.trackingNumber"]) = (e.Carrier, e.TrackingNumber);
+                break;
+            case OrderFailed e:
+                values["order.reason"] = e.Reason;
+                break;
+        }
+        return (template, orderId, recipient, values);
+    }
+
+    /// <summary>The customer and the channels their preferences name; null for an account that no longer exists.</summary>
+    private async Task<Recipient?> RecipientAsync(string customerId, CancellationToken cancellationToken)
+    {
+        if (await accounts.GetAsync(customerId, cancellationToken) is not { } account)
+        {
+            return null;
+        }
+        var chosen = await preferences.GetAsync(customerId, cancellationToken);
+        var channels = (chosen?.GetValueOrDefault(ChannelsPreference) ?? NotificationChannels.Email)
+            .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Where(NotificationChannels.All.Contains).Distinct().ToList();
+        return new Recipient(customerId, account.Email, chosen?.GetValueOrDefault(PhonePreference), channels, account.Name);
+    }
+
+    private static string Text(decimal value) => value.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string Text(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>Keeps the notifications: one grain per queue of the event log, turning each batch's events into messages before the delivery completes.</summary>
+[ImplicitStreamSubscription(EventLogQueues.Namespace)]
+public sealed class NotifierGrain(IServiceProvider services) : EventLogProjectionGrain<Notifier>(services), INotifierGrain;
+
+/// <summary>The grain has no methods of its own: Orleans streams call it.</summary>
+public interface INotifierGrain : IGrainWithStringKey;
