@@ -24,7 +24,7 @@ public sealed class AuthorizationMatrixTests(GatewayCluster cluster)
             ("GET", "/v1/admin/audit", true), ("GET", "/v1/inventory/alerts", true), ("PUT", "/v1/categories/authz", true), ("GET", "/dashboard/", true), ("GET", "/metrics", true),
             ("POST", "/ops/dashboard-session", true), ("GET", "/v1/admin/carriers", true), ("GET", "/v1/admin/shipments", true), ("GET", "/v1/customers/me/notifications", false),
             ("GET", "/v1/admin/orders/o-none/notifications", true), ("GET", "/v1/admin/notification-templates", true),
-            ("POST", "/v1/admin/notification-templates/order-shipped/email/preview", true), ("PUT", "/v1/admin/carriers/fv-freight", true),
+            ("POST", "/v1/admin/notification-templates/order-shipped/email/preview", true), ("PUT", "/v1/products/AUTHZ-1/supplier", true), ("PUT", "/v1/admin/carriers/fv-freight", true),
         ];
         foreach (var (method, path, adminOnly) in routes)
         {

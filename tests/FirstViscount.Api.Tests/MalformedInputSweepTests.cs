@@ -15,6 +15,7 @@ public sealed class MalformedInputSweepTests(GatewayCluster cluster)
         (HttpMethod.Post, "/v1/inventory/SKU-1/adjustments"), (HttpMethod.Post, "/v1/orders/o-1/cancel"),
         (HttpMethod.Post, "/v1/carriers/fv-post/events"), (HttpMethod.Put, "/v1/admin/carriers/fv-post"),
         (HttpMethod.Put, "/v1/admin/notification-templates/order-shipped/email"), (HttpMethod.Post, "/v1/admin/notification-templates/order-shipped/sms/preview"),
+        (HttpMethod.Put, "/v1/products/SKU-1/supplier"),
     ];
 
     private static readonly string[] Bodies =
@@ -33,7 +34,7 @@ public sealed class MalformedInputSweepTests(GatewayCluster cluster)
     private static readonly string[] Paths =
     [
         "/v1/products/%00", "/v1/products/" + new string('A', 4_000), "/v1/orders/' OR 1=1--", "/v1/orders/%2e%2e%2fetc", "/v1/inventory/%FF/movements?page=x",
-        "/v1/cart/items/%20", "/v1/nothing-here", "/v1/orders/" + new string('9', 500) + "/events", "/v1/orders/" + new string('9', 500) + "/shipment", "/v1/products/a%2Fb", "/v1/admin/cluster?x=%",
+        "/v1/cart/items/%20", "/v1/nothing-here", "/v1/orders/" + new string('9', 500) + "/events", "/v1/orders/" + new string('9', 500) + "/shipment", "/v1/admin/orders/%00/notifications", "/v1/products/a%2Fb", "/v1/admin/cluster?x=%",
     ];
 
     /// <summary>
@@ -98,6 +99,9 @@ public sealed class MalformedInputSweepTests(GatewayCluster cluster)
             var orders = new HttpRequestMessage(HttpMethod.Get, "/v1/orders?" + query);
             orders.Headers.Authorization = new AuthenticationHeaderValue("Bearer", customer);
             await Send(orders, $"GET /v1/orders?{query[..Math.Min(40, query.Length)]}");
+            var notifications = new HttpRequestMessage(HttpMethod.Get, "/v1/customers/me/notifications?" + query);
+            notifications.Headers.Authorization = new AuthenticationHeaderValue("Bearer", customer);
+            await Send(notifications, $"GET /v1/customers/me/notifications?{query[..Math.Min(40, query.Length)]}");
             var shipments = new HttpRequestMessage(HttpMethod.Get, "/v1/admin/shipments?" + query);
             shipments.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admin);
             await Send(shipments, $"GET /v1/admin/shipments?{query[..Math.Min(40, query.Length)]}");

@@ -65,4 +65,19 @@ public sealed class NotificationsApiTests(GatewayCluster cluster)
         Assert.Equal(version + 1, (await changed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetInt32());
         Assert.Equal(version + 2, (await restored.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetInt32());
     }
+
+    [Fact]
+    public async Task Admins_name_a_skus_supplier_and_a_bad_address_or_sku_is_400()
+    {
+        using var admin = cluster.Client(0, await cluster.AdminTokenAsync());
+
+        var set = await admin.PutAsJsonAsync("/v1/products/LAMP-1/supplier", new { email = "lamps@supplier.example" });
+        var badEmail = await admin.PutAsJsonAsync("/v1/products/LAMP-1/supplier", new { email = "not an address" });
+        var badSku = await admin.PutAsJsonAsync("/v1/products/a%20b/supplier", new { email = "lamps@supplier.example" });
+
+        var supplier = await set.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("LAMP-1 lamps@supplier.example", $"{supplier.GetProperty("sku")} {supplier.GetProperty("email")}");
+        Assert.Equal(HttpStatusCode.BadRequest, badEmail.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, badSku.StatusCode);
+    }
 }

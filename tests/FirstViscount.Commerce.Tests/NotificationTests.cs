@@ -1,4 +1,5 @@
 using FirstViscount.Commerce.Accounts;
+using FirstViscount.Commerce.Catalog;
 using FirstViscount.Commerce.Checkout;
 using FirstViscount.Commerce.Delivery;
 using FirstViscount.Commerce.Inventory;
@@ -17,7 +18,7 @@ namespace FirstViscount.Commerce.Tests;
 /// <summary>
 /// The notification service: events become messages by each customer's channel preferences, rendered from the active
 /// template, recorded once per event and channel however often the event is delivered, and sent through the channel
-/// with back-off; low stock goes to the supplier.
+/// with back-off; low stock goes to the SKU's supplier.
 /// </summary>
 [Trait("Category", "Commerce")]
 public sealed class NotificationTests() : ScratchDatabaseTests("fv_notify")
@@ -102,6 +103,7 @@ public sealed class NotificationTests() : ScratchDatabaseTests("fv_notify")
         await using var cluster = await DeployAsync();
         var sku = (await StockAsync(cluster, 1, 6))[0];
         await cluster.Client.GetGrain<IInventorySkuGrain>(sku).SetReorderPoint(5);
+        await new SupplierDirectory(Postgres).SetAsync(sku, "lamps@supplier.example", CancellationToken.None);
         var flaky = await CustomerAsync(cluster, "flaky@example.com");
 
         var declined = await CheckoutAsync(cluster, flaky, sku, "tok_declined");
@@ -113,8 +115,8 @@ public sealed class NotificationTests() : ScratchDatabaseTests("fv_notify")
         Assert.Contains("payment declined", failed.Body);
         Assert.All(messages, m => Assert.Equal(2, m.Attempts)); // the first attempt failed, the second was sent
         // Each checkout's reservation took the SKU to 4 (the declined one's was released again): two low-stock events.
-        var supplier = await SentAsync("supplier", 2);
-        Assert.All(supplier, m => Assert.Equal(($"Low stock: {sku}", "supplier@firstviscount.local"), (m.Subject, m.Address)));
+        var supplier = await SentAsync(Notifier.SupplierRecipient, 2);
+        Assert.All(supplier, m => Assert.Equal(($"Low stock: {sku}", "lamps@supplier.example"), (m.Subject, m.Address)));
         Assert.All(supplier, m => Assert.Contains("down to 4 (reorder point 5)", m.Body));
     }
 

@@ -3,7 +3,7 @@ namespace FirstViscount.Commerce.Notifications;
 /// <summary>Settings Notifications:*.</summary>
 public sealed class NotificationOptions
 {
-    /// <summary>Where low-stock messages go (the catalog does not name a supplier per SKU yet).</summary>
+    /// <summary>Where low-stock messages of a SKU without a supplier of its own go.</summary>
     public string SupplierEmail { get; set; } = "supplier@firstviscount.local";
 
     /// <summary>How often each silo looks for messages due (it is also woken when a batch adds some).</summary>

@@ -1,4 +1,5 @@
 using FirstViscount.Commerce.Accounts;
+using FirstViscount.Commerce.Catalog;
 using FirstViscount.EventSourcing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -24,8 +25,9 @@ public static class NotificationsSiloBuilderExtensions
         services.AddSingleton(sources => new NotificationSender(sources.GetRequiredService<NotificationStore>(), sources.GetRequiredService<INotificationChannel>(),
             options, sources.GetRequiredService<ILogger<NotificationSender>>()));
         services.AddHostedService(sources => sources.GetRequiredService<NotificationSender>());
+        services.AddSingleton(sources => new SupplierDirectory(sources.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton(sources => new Notifier(sources.GetRequiredService<NotificationStore>(), sources.GetRequiredService<IAccountStore>(),
-            sources.GetRequiredService<IPreferencesStore>(), sources.GetRequiredService<IGrainFactory>(), sources.GetRequiredService<EventSerializer>(), options,
+            sources.GetRequiredService<IPreferencesStore>(), sources.GetRequiredService<SupplierDirectory>(), sources.GetRequiredService<IGrainFactory>(), sources.GetRequiredService<EventSerializer>(), options,
             sources.GetRequiredService<NotificationSender>(), sources.GetRequiredService<ILogger<Notifier>>()));
         return silo;
     }

@@ -1,4 +1,5 @@
 using FirstViscount.Commerce.Accounts;
+using FirstViscount.Commerce.Catalog;
 using FirstViscount.Commerce.Inventory;
 using FirstViscount.Commerce.Orders;
 using FirstViscount.EventSourcing;
@@ -9,16 +10,19 @@ namespace FirstViscount.Commerce.Notifications;
 
 /// <summary>
 /// Turns the event log's events into messages: an order confirmed, shipped or delivered, a payment that failed (to
-/// the customer, by the channels of their preferences) and low stock (to the supplier). Each message is rendered from
+/// the customer, by the channels of their preferences) and low stock (to the SKU's supplier, else the default one). Each message is rendered from
 /// the newest active version of its template and recorded in the send history under the event's id and the channel,
 /// so a batch delivered twice adds nothing; the sender sends what is recorded.
 /// </summary>
-public sealed class Notifier(NotificationStore store, IAccountStore accounts, IPreferencesStore preferences, IGrainFactory grains, EventSerializer serializer,
-    NotificationOptions options, NotificationSender sender, ILogger<Notifier> logger) : IEventLogProjection
+public sealed class Notifier(NotificationStore store, IAccountStore accounts, IPreferencesStore preferences, SupplierDirectory suppliers, IGrainFactory grains,
+    EventSerializer serializer, NotificationOptions options, NotificationSender sender, ILogger<Notifier> logger) : IEventLogProjection
 {
     /// <summary>The preference that names a customer's channels ("email", "sms", "email,sms" or "none"; e-mail when unset), and the SMS number's.</summary>
     public const string ChannelsPreference = "notifications";
     public const string PhonePreference = "phone";
+
+    /// <summary>The recipient id of low-stock messages (suppliers have no account).</summary>
+    public const string SupplierRecipient = "supplier";
 
     private static readonly HashSet<string> Notified = ["order.confirmed", "order.shipped", "order.delivered", "order.failed", "inventory.low-stock"];
 
@@ -71,7 +75,8 @@ public sealed class Notifier(NotificationStore store, IAccountStore accounts, IP
         switch (@event)
         {
             case LowStockReached low:
-                return (NotificationTemplates.LowStock, null, new Recipient("supplier", options.SupplierEmail, null, [NotificationChannels.Email], "Supplier"),
+                var supplier = await suppliers.EmailOfAsync(low.Sku, cancellationToken) ?? options.SupplierEmail;
+                return (NotificationTemplates.LowStock, null, new Recipient(SupplierRecipient, supplier, null, [NotificationChannels.Email], "Supplier"),
                     new() { ["sku"] = low.Sku, ["available"] = Text(low.Available), ["reorderPoint"] = Text(low.ReorderPoint) });
             case OrderFailed failed when !failed.Reason.Contains("payment", StringComparison.OrdinalIgnoreCase):
                 return null; // out of stock, no carrier: the order's page says why; only a failed payment is a message

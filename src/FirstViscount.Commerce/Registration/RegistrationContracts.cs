@@ -31,7 +31,7 @@ public sealed class RegistrationOptions
 
     public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromMilliseconds(200);
 
-    public Dictionary<string, string> DefaultPreferences { get; set; } = new() { ["currency"] = "EUR", ["newsletter"] = "false", ["language"] = "en" };
+    public Dictionary<string, string> DefaultPreferences { get; set; } = new() { ["currency"] = "EUR", ["newsletter"] = "false", ["language"] = "en", ["notifications"] = "email" };
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using FirstViscount.Commerce.Catalog;
 using FirstViscount.Commerce.Notifications;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -7,6 +8,8 @@ public sealed record NotificationDto(string NotificationId, string? OrderId, str
     string Subject, string Body, string Status, int Attempts, DateTimeOffset CreatedAt, DateTimeOffset? SentAt);
 public sealed record TemplateDto(string Template, string Channel, int Version, string Subject, string Body, bool Active, DateTimeOffset CreatedAt);
 public sealed record TemplateRequest(string? Subject, string? Body, bool? Active);
+public sealed record SupplierRequest(string? Email);
+public sealed record SupplierDto(string Sku, string Email);
 public sealed record TemplatePreview(string Template, string Channel, string Subject, string Body, IReadOnlyDictionary<string, string> SampleData);
 
 /// <summary>Notifications (API.md): a customer's messages, an order's for admins, and the templates admins keep.</summary>
@@ -24,6 +27,8 @@ internal static class NotificationsApi
                 await PageAsync(page, http, pageNumber => store.ListAsync(null, orderId, pageNumber, PageSize, http.RequestAborted)))
             .RequireAuthorization(Principals.AdminPolicy).WithTags("Notifications")
             .WithName("ListOrderNotifications").WithSummary("The messages sent about an order, newest first, 20 a page");
+        app.MapPut("/v1/products/{sku}/supplier", SetSupplierAsync).RequireAuthorization(Principals.AdminPolicy).WithTags("Catalog")
+            .WithName("SetProductSupplier").WithSummary("Who supplies a SKU: where its low-stock messages go");
         var templates = app.MapGroup("/v1/admin/notification-templates").RequireAuthorization(Principals.AdminPolicy).WithTags("Notifications");
         templates.MapGet("", async (NotificationStore store, HttpContext http) => TypedResults.Ok((await store.TemplatesAsync(http.RequestAborted)).Select(ToDto).ToArray()))
             .WithName("ListNotificationTemplates").WithSummary("Each template's newest version per channel");
@@ -37,6 +42,19 @@ internal static class NotificationsApi
         var validation = new Validation();
         var pageNumber = Validation.ParseInt(page, "page", 1, 1, 1_000, validation);
         return validation.IsValid ? TypedResults.Ok((await list(pageNumber)).Select(ToDto).ToArray()) : TypedResults.ValidationProblem(validation.Errors);
+    }
+
+    private static async Task<Results<Ok<SupplierDto>, ValidationProblem>> SetSupplierAsync(string sku, SupplierRequest request, SupplierDirectory suppliers, HttpContext http)
+    {
+        var validation = new Validation()
+            .Require(sku.Length is > 0 and <= 64 && sku.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'), "sku", "A sku has 1 to 64 letters, digits, '-', '_' or '.'.")
+            .Require(Validation.IsEmail(request.Email), "email", "email is the supplier's e-mail address.");
+        if (!validation.IsValid)
+        {
+            return TypedResults.ValidationProblem(validation.Errors);
+        }
+        await suppliers.SetAsync(sku, request.Email!, http.RequestAborted);
+        return TypedResults.Ok(new SupplierDto(sku, request.Email!));
     }
 
     private static async Task<Results<Ok<TemplateDto>, NotFound, ValidationProblem>> PutAsync(string template, string channel, TemplateRequest request,
