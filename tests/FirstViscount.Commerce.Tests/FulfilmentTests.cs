@@ -1,6 +1,7 @@
 using FirstViscount.Commerce.Checkout;
 using FirstViscount.Commerce.Delivery;
 using FirstViscount.Commerce.Orders;
+using Orleans.TestingHost;
 using static FirstViscount.Commerce.Tests.CheckoutFixture;
 
 namespace FirstViscount.Commerce.Tests;
@@ -14,14 +15,21 @@ public sealed class FulfilmentTests
     private static TrackingUpdate Report(string id, ShipmentStatus status, int hoursAfterNoon) =>
         new(id, status, status.ToString().ToUpperInvariant(), "Hub", $"{status}", Noon.AddHours(hoursAfterNoon));
 
-    [Fact]
-    public async Task A_confirmed_order_is_shipped_then_delivered_as_its_carrier_reports_even_out_of_order_and_twice()
+    /// <summary>An order checked out to the end (Completed), its shipment booked.</summary>
+    private static async Task<string> CompletedOrderAsync(InProcessTestCluster cluster)
     {
-        await using var cluster = await CommerceCluster.DeployAsync(silos: 1);
         var skus = await StockAsync(cluster, 1, 5);
         var orderId = CommerceCluster.Key("order");
         await cluster.Client.GetGrain<ICheckoutSagaGrain>(orderId).Start(Request(orderId, "tok_ok", (skus[0], 1)));
         Assert.Equal(CheckoutPhase.Completed, (await FinishedAsync(cluster, orderId)).Phase);
+        return orderId;
+    }
+
+    [Fact]
+    public async Task A_confirmed_order_is_shipped_then_delivered_as_its_carrier_reports_even_out_of_order_and_twice()
+    {
+        await using var cluster = await CommerceCluster.DeployAsync(silos: 1);
+        var orderId = await CompletedOrderAsync(cluster);
         var order = cluster.Client.GetGrain<IOrderGrain>(orderId);
         var shipment = cluster.Client.GetGrain<IShipmentGrain>(orderId);
 
@@ -64,10 +72,7 @@ public sealed class FulfilmentTests
     public async Task A_lost_parcel_leaves_the_order_shipped_and_its_shipment_in_exception()
     {
         await using var cluster = await CommerceCluster.DeployAsync(silos: 1);
-        var skus = await StockAsync(cluster, 1, 5);
-        var orderId = CommerceCluster.Key("order");
-        await cluster.Client.GetGrain<ICheckoutSagaGrain>(orderId).Start(Request(orderId, "tok_ok", (skus[0], 1)));
-        await FinishedAsync(cluster, orderId);
+        var orderId = await CompletedOrderAsync(cluster);
         var shipment = cluster.Client.GetGrain<IShipmentGrain>(orderId);
 
         await shipment.Track(Report("e1", ShipmentStatus.Shipped, 0));
