@@ -29,6 +29,9 @@ public abstract class AtRestProtector
         }
     }
 
+    /// <summary>Names the key without revealing it: the first 8 bytes of its SHA-256, in hex.</summary>
+    public string KeyId => Convert.ToHexStringLower(SHA256.HashData(key).AsSpan(0, 8));
+
     public static string NewKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
     public string Protect(string plaintext)

@@ -204,8 +204,9 @@ public sealed class DeliveryApiTests(GatewayCluster cluster)
         Assert.DoesNotContain(secret, list);
         Assert.DoesNotContain(credentials, list);
         await using var database = NpgsqlDataSource.Create(TestServers.Postgres);
-        await using var stored = database.CreateCommand("SELECT webhook_secret || credentials FROM carrier_accounts WHERE carrier = $1");
+        await using var stored = database.CreateCommand("SELECT webhook_secret || credentials FROM carrier_accounts WHERE carrier = $1 AND key_id = $2");
         stored.Parameters.AddWithValue(Carrier);
+        stored.Parameters.AddWithValue(new CarrierSecretProtector(TestServers.CarrierKey).KeyId);
         var atRest = (string)(await stored.ExecuteScalarAsync())!;
         Assert.DoesNotContain(secret, atRest);
         Assert.DoesNotContain(credentials, atRest);
