@@ -27,10 +27,11 @@ public abstract class AtRestProtector
         {
             throw new FirstViscountException($"Setting {setting} must decode to 32 bytes (AES-256), not {key.Length}.");
         }
+        KeyId = Convert.ToHexStringLower(SHA256.HashData(key).AsSpan(0, 8));
     }
 
     /// <summary>Names the key without revealing it: the first 8 bytes of its SHA-256, in hex.</summary>
-    public string KeyId => Convert.ToHexStringLower(SHA256.HashData(key).AsSpan(0, 8));
+    public string KeyId { get; }
 
     public static string NewKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 

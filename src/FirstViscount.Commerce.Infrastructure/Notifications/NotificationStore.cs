@@ -21,13 +21,17 @@ public sealed class NotificationStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>What a message of <paramref name="template"/> by <paramref name="channel"/> is rendered from: its newest version, if active.</summary>
-    public async Task<NotificationTemplate?> ActiveAsync(string template, string channel, CancellationToken cancellationToken)
+    public async Task<NotificationTemplate?> ActiveAsync(string template, string channel, CancellationToken cancellationToken) =>
+        await NewestAsync(template, channel, cancellationToken) is { Active: true } active ? active : null;
+
+    /// <summary>The newest version of <paramref name="template"/> by <paramref name="channel"/>, active or not.</summary>
+    public async Task<NotificationTemplate?> NewestAsync(string template, string channel, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
             "SELECT template, channel, version, document, created_at FROM notification_templates WHERE template = $1 AND channel = $2 ORDER BY version DESC LIMIT 1");
         command.Parameters.Add(new NpgsqlParameter { Value = template });
         command.Parameters.Add(new NpgsqlParameter { Value = channel });
-        return (await ReadTemplatesAsync(command, cancellationToken)).FirstOrDefault(t => t.Active);
+        return (await ReadTemplatesAsync(command, cancellationToken)).FirstOrDefault();
     }
 
     /// <summary>Stores a new version of the template (the next number; two admins at once get two versions, never one lost).</summary>

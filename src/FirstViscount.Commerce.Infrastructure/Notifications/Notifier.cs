@@ -72,45 +72,36 @@ public sealed class Notifier(NotificationStore store, IAccountStore accounts, IP
 
     private async Task<(string Template, string? OrderId, Recipient Recipient, Dictionary<string, string> Values)?> WhatToSendAsync(object @event, CancellationToken cancellationToken)
     {
-        switch (@event)
+        if (@event is LowStockReached low)
         {
-            case LowStockReached low:
-                var supplier = await suppliers.EmailOfAsync(low.Sku, cancellationToken) ?? options.SupplierEmail;
-                return (NotificationTemplates.LowStock, null, new Recipient(SupplierRecipient, supplier, null, [NotificationChannels.Email], "Supplier"),
-                    new() { ["sku"] = low.Sku, ["available"] = Text(low.Available), ["reorderPoint"] = Text(low.ReorderPoint) });
-            case OrderFailed failed when !failed.Reason.Contains("payment", StringComparison.OrdinalIgnoreCase):
-                return null; // out of stock, no carrier: the order's page says why; only a failed payment is a message
+            var supplier = await suppliers.EmailOfAsync(low.Sku, cancellationToken) ?? options.SupplierEmail;
+            return (NotificationTemplates.LowStock, null, new Recipient(SupplierRecipient, supplier, null, [NotificationChannels.Email], "Supplier"),
+                new() { ["sku"] = low.Sku, ["available"] = Text(low.Available), ["reorderPoint"] = Text(low.ReorderPoint) });
         }
-        var (template, orderId, customerId) = @event switch
+        // Each customer message: its template, order, customer (a failed order's event does not name one) and own values.
+        (string Template, string OrderId, string? CustomerId, Dictionary<string, string> Values)? message = @event switch
         {
-            OrderConfirmed e => (NotificationTemplates.OrderConfirmed, e.OrderId, e.CustomerId),
-            OrderShipped e => (NotificationTemplates.OrderShipped, e.OrderId, e.CustomerId),
-            OrderDelivered e => (NotificationTemplates.OrderDelivered, e.OrderId, e.CustomerId),
-            OrderFailed e => (NotificationTemplates.PaymentFailed, e.OrderId, (await grains.GetGrain<IOrderGrain>(e.OrderId).Get())?.CustomerId),
-            _ => (null, null, null),
+            OrderConfirmed e => (NotificationTemplates.OrderConfirmed, e.OrderId, e.CustomerId,
+                new() { ["order.total"] = Text(e.Total), ["order.currency"] = e.Currency, ["order.units"] = Text(e.Lines.Sum(l => l.Quantity)) }),
+            OrderShipped e => (NotificationTemplates.OrderShipped, e.OrderId, e.CustomerId, Parcel(e.Carrier, e.TrackingNumber)),
+            OrderDelivered e => (NotificationTemplates.OrderDelivered, e.OrderId, e.CustomerId, Parcel(e.Carrier, e.TrackingNumber)),
+            // Out of stock, no carrier: the order's page says why; only a failed payment is a message.
+            OrderFailed e when e.Reason.Contains("payment", StringComparison.OrdinalIgnoreCase) =>
+                (NotificationTemplates.PaymentFailed, e.OrderId, null, new() { ["order.reason"] = e.Reason }),
+            _ => null,
         };
-        if (template is null || customerId is null || await RecipientAsync(customerId, cancellationToken) is not { } recipient)
+        if (message is not var (template, orderId, customerId, values)
+            || (customerId ?? (await grains.GetGrain<IOrderGrain>(orderId).Get())?.CustomerId) is not { } customer
+            || await RecipientAsync(customer, cancellationToken) is not { } recipient)
         {
             return null;
         }
-        var values = new Dictionary<string, string> { ["customer.name"] = recipient.Name, ["order.number"] = orderId! };
-        switch (@event)
-        {
-            case OrderConfirmed e:
-                (values["order.total"], values["order.currency"], values["order.units"]) = (Text(e.Total), e.Currency, Text(e.Lines.Sum(l => l.Quantity)));
-                break;
-            case OrderShipped e:
-                (values["shipment.carrier"], values["shipment.trackingNumber"]) = (e.Carrier, e.TrackingNumber);
-                break;
-            case OrderDelivered e:
-                (values["shipment.carrier"], values["shipment.trackingNumber"]) = (e.Carrier, e.TrackingNumber);
-                break;
-            case OrderFailed e:
-                values["order.reason"] = e.Reason;
-                break;
-        }
+        (values["customer.name"], values["order.number"]) = (recipient.Name, orderId);
         return (template, orderId, recipient, values);
     }
+
+    private static Dictionary<string, string> Parcel(string carrier, string trackingNumber) =>
+        new() { ["shipment.carrier"] = carrier, ["shipment.trackingNumber"] = trackingNumber };
 
     /// <summary>The customer and the channels their preferences name; null for an account that no longer exists.</summary>
     private async Task<Recipient?> RecipientAsync(string customerId, CancellationToken cancellationToken)

@@ -234,9 +234,7 @@ public sealed class CheckoutSagaGrain(
         var order = GrainFactory.GetGrain<IOrderGrain>(OrderId);
         if (await StepAsync(options.Confirmation, "confirming the order", _ => order.Confirm()) is not null)
         {
-            await RetryForeverAsync(async _ => await GrainFactory.GetGrain<IShipmentGrain>(OrderId).Get() is { } shipment
-                ? await order.FollowShipment(ShipmentProgress.Of(shipment))
-                : null);
+            await RetryForeverAsync(_ => GrainFactory.GetGrain<IShipmentGrain>(OrderId).TellOrder());
             await PersistAsync(state => state.Phase = CheckoutPhase.Completed);
             CommerceTelemetry.CheckoutOutcomes.Add(1, new KeyValuePair<string, object?>("outcome", nameof(CheckoutPhase.Completed)));
         }

@@ -66,6 +66,10 @@ public interface IShipmentGrain : IGrainWithStringKey
     [Alias("track")]
     Task<ShipmentView> Track(TrackingUpdate update);
 
+    /// <summary>Moves the order to where the shipment is (<see cref="Orders.IOrderGrain.FollowShipment"/>); null, and nothing told, without a shipment.</summary>
+    [Alias("tell-order")]
+    Task<ShipmentView?> TellOrder();
+
     /// <summary>Cancels a shipment that has not shipped (cancelling again changes nothing).</summary>
     [ResponseTimeout("00:01:05"), Alias("cancel")]
     Task<ShipmentView> Cancel(string reason, CancellationToken cancellationToken);

@@ -55,7 +55,15 @@ public sealed class ShipmentGrain(IEventStore store, EventSerializer serializer,
             await RaiseAsync(new ShipmentTracked(ShipmentId, ShipmentId, update.CarrierEventId, update.Status, update.CarrierStatus, update.Location,
                 update.Description, update.OccurredAt));
         }
-        var shipment = View()!;
+        return (await TellOrder())!;
+    }
+
+    public async Task<ShipmentView?> TellOrder()
+    {
+        if (View() is not { } shipment)
+        {
+            return null;
+        }
         await GrainFactory.GetGrain<IOrderGrain>(ShipmentId).FollowShipment(ShipmentProgress.Of(shipment));
         return shipment;
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FirstViscount.Commerce.Delivery;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -40,11 +41,7 @@ internal static class CarriersApi
         {
             return TypedResults.NotFound();
         }
-        var body = await ReadBodyAsync(http.Request, http.RequestAborted);
-        if (body is null)
-        {
-            return TypedResults.Problem(statusCode: 413, title: "The event is too large.", detail: $"A carrier event is at most {MaxEventBytes} bytes.");
-        }
+        var body = await ReadBodyAsync(http, http.RequestAborted);
         var account = await accounts.GetAsync(carrier, http.RequestAborted);
         var refused = account is null
             ? $"Carrier {carrier} has no webhook secret set."
@@ -114,24 +111,18 @@ internal static class CarriersApi
         return TypedResults.Ok(new CarrierAccountSummary(carrier, true, account.Credentials is not null, account.UpdatedAt));
     }
 
-    /// <summary>The body's bytes, exactly as signed; null when it is longer than <see cref="MaxEventBytes"/>.</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// The body's bytes, exactly as signed. Longer than <see cref="MaxEventBytes"/>, the server's own limit refuses it
+    /// (BadHttpRequestException 413, which ExceptionMapping answers).
+    /// </summary>
+    private static async Task<byte[]> ReadBodyAsync(HttpContext http, CancellationToken cancellationToken)
     {
-        if (request.ContentLength > MaxEventBytes)
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
-            return null;
+            limit.MaxRequestBodySize = MaxEventBytes;
         }
         using var buffer = new MemoryStream();
-        var chunk = new byte[4096];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > MaxEventBytes)
-            {
-                return null;
-            }
-            buffer.Write(chunk, 0, read);
-        }
+        await http.Request.Body.CopyToAsync(buffer, cancellationToken);
         return buffer.ToArray();
     }
 

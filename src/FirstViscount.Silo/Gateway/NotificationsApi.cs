@@ -82,7 +82,7 @@ internal static class NotificationsApi
         var (subject, body) = (request?.Subject, request?.Body);
         if (body is null)
         {
-            if ((await store.TemplatesAsync(http.RequestAborted)).FirstOrDefault(t => t.Template == template && t.Channel == channel) is not { } stored)
+            if (await store.NewestAsync(template, channel, http.RequestAborted) is not { } stored)
             {
                 return TypedResults.NotFound();
             }
