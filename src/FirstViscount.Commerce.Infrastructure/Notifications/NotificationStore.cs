@@ -58,7 +58,10 @@ public sealed class NotificationStore(NpgsqlDataSource dataSource)
         }
     }
 
-    /// <summary>Records messages not recorded yet (by id); returns how many were new.</summary>
+    /// <summary>
+    /// Records messages not recorded yet (by id); returns how many were new. A message is dated by its event, so the
+    /// history lists messages in the order their events happened, even those one batch records at once.
+    /// </summary>
     public async Task<int> AddAsync(IReadOnlyList<Notification> messages, CancellationToken cancellationToken)
     {
         if (messages.Count == 0)
@@ -66,14 +69,15 @@ public sealed class NotificationStore(NpgsqlDataSource dataSource)
             return 0;
         }
         await using var command = dataSource.CreateCommand("""
-            INSERT INTO notifications (notification_id, recipient_id, order_id, document)
-            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])
+            INSERT INTO notifications (notification_id, recipient_id, order_id, document, created_at)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::timestamptz[])
             ON CONFLICT (notification_id) DO NOTHING
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = messages.Select(m => m.NotificationId).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = messages.Select(m => m.RecipientId).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = messages.Select(m => m.OrderId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = messages.Select(Document).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter { Value = messages.Select(m => m.CreatedAt.UtcDateTime).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
